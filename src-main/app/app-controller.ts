@@ -1,0 +1,296 @@
+/**
+ * The host-side app controller, shared by the Electron main process and the web host: owns one
+ * pipeline, validates and runs UI commands, and batches the pipeline's streams into one `Frame`
+ * per subscriber every ~100 ms. Transport-agnostic: it knows nothing of IPC or WebSocket.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import {
+  FRAME_INTERVAL_MS,
+  commandSchema,
+  type AppStatus,
+  type Command,
+  type CommandReply,
+  type Frame,
+  type LogLine,
+} from '../../src-shared/contract';
+import type { MetricsSnapshot } from '../../src-shared/types';
+import { commandToPatch } from './command-patch';
+import type { AppConfigShape } from './config-shape';
+import { defaultPipelineInput, outputPath } from './default-config';
+import { FrameBuilder } from './frame-builder';
+import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
+import type { PipelinePort } from './pipeline-port';
+import { isPortFree } from './port-probe';
+import { toUiConfig } from './ui-config';
+
+/** Options of {@link AppController}. */
+export interface AppControllerOptions<C extends AppConfigShape> {
+  transport: 'electron' | 'web';
+  /** Where output.jsonl and the side outputs live; created if missing. */
+  dataDir: string;
+  /** Build a pipeline from a raw config; throws (one clear line) on an invalid config. */
+  createPipeline: (input: unknown) => PipelinePort<C>;
+  /** Raw config input; default {@link defaultPipelineInput}. */
+  config?: Record<string, unknown>;
+  /** Metrics server address, or false for none (default 127.0.0.1:9090). Ignored when `config` is given. */
+  metrics?: { host: string; port: number } | false;
+  /** Start the pipeline in `init()` (default true). */
+  autoStart?: boolean;
+  /** Frame period, ms (default 100). */
+  frameIntervalMs?: number;
+  /** Truncate output.jsonl on init, so each app session starts a fresh file (default true). */
+  freshOutput?: boolean;
+  /** Host log sink (stdout in the web host); every engine and controller log line goes here too. */
+  log?: (line: LogLine) => void;
+}
+
+/** One frame subscriber: `send` receives frames; `canSend` false skips a frame (buffers stay bounded). */
+export interface FrameSubscriber {
+  send(frame: Frame): void;
+  canSend?(): boolean;
+}
+
+/** A message for one line: ZodError issues joined, other errors' message. */
+export function errorMessage(err: unknown): string {
+  if (err && typeof err === 'object' && 'issues' in err && Array.isArray((err as { issues: unknown[] }).issues)) {
+    const issues = (err as { issues: Array<{ path: PropertyKey[]; message: string }> }).issues;
+    return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') + ': ' : ''}${i.message}`).join('; ');
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+const EMPTY_METRICS: MetricsSnapshot = {
+  at: 0,
+  uptimeMs: 0,
+  eventsReceived: 0,
+  eventsProcessed: 0,
+  eventsDropped: 0,
+  eventsRejected: 0,
+  lateEvents: 0,
+  windowsEmitted: 0,
+  backpressureEvents: 0,
+  sinkErrors: 0,
+  rates: { receivedPerSec: 0, processedPerSec: 0, droppedPerSec: 0, rejectedPerSec: 0, latePerSec: 0, emittedPerSec: 0 },
+  watermark: null,
+  watermarkLagMs: null,
+  rejectedByReason: {},
+  queues: [],
+  sources: [],
+  sinks: [],
+  latencySeconds: { p50: null, p99: null },
+};
+
+/**
+ * Owns one pipeline and its subscribers. Call `init()` once, then `command()`, `status()`,
+ * `subscribe()`, `exportSnapshot()`; `close()` stops everything. No method throws for bad input.
+ */
+export class AppController<C extends AppConfigShape = AppConfigShape> {
+  private pipeline: PipelinePort<C> | null = null;
+  private unhook: Array<() => void> = [];
+  private readonly subscribers = new Map<FrameSubscriber, FrameBuilder>();
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Commands run one at a time, in arrival order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly opts: AppControllerOptions<C>) {}
+
+  /** Create the data dir, probe the metrics port, build (and by default start) the pipeline. Throws on an invalid config. */
+  async init(): Promise<void> {
+    await mkdir(this.opts.dataDir, { recursive: true });
+    if (this.opts.freshOutput !== false) await writeFile(outputPath(this.opts.dataDir), '');
+    let input: Record<string, unknown> =
+      this.opts.config ?? defaultPipelineInput({ dataDir: this.opts.dataDir, metrics: this.opts.metrics });
+    const metrics = input.metrics as { host: string; port: number } | false | undefined;
+    if (metrics && !(await isPortFree(metrics.host, metrics.port))) {
+      this.emitLog('warn', `metrics server: ${metrics.host}:${metrics.port} is in use (EADDRINUSE); continuing without it`);
+      input = { ...input, metrics: false };
+    }
+    this.attach(this.opts.createPipeline(input));
+    if (this.opts.autoStart !== false) {
+      const reply = await this.command({ type: 'start' });
+      if (!reply.ok) this.emitLog('error', `start failed: ${reply.error}`);
+    }
+  }
+
+  /** The current status (state, UI config, metrics URL, transport). */
+  status(): AppStatus {
+    const p = this.requirePipeline();
+    const status: AppStatus = { state: p.state, config: toUiConfig(p.config), transport: this.opts.transport };
+    if (p.metricsServer) status.metricsUrl = p.metricsServer.url;
+    return status;
+  }
+
+  /** Validate and run one command. Never throws: invalid or failing commands reply `{ok:false,error}`. */
+  command(raw: unknown): Promise<CommandReply> {
+    const parsed = commandSchema.safeParse(raw);
+    if (!parsed.success) {
+      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type) : '?';
+      return Promise.resolve({ ok: false, error: `invalid command (type ${type}): ${errorMessage(parsed.error)}` });
+    }
+    const run = this.queue.then(() => this.run(parsed.data));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Register a frame subscriber; frames start on the next tick. Returns unsubscribe. */
+  subscribe(sub: FrameSubscriber): () => void {
+    this.subscribers.set(sub, new FrameBuilder());
+    this.ensureTimer();
+    return () => {
+      this.subscribers.delete(sub);
+      if (this.subscribers.size === 0) this.stopTimer();
+    };
+  }
+
+  /** Path of the file sink's output (the configured one, else `<dataDir>/output.jsonl`). */
+  outputFile(): string {
+    const file = this.pipeline?.config.sinks.find((s) => s.type === 'file');
+    return typeof file?.path === 'string' ? file.path : outputPath(this.opts.dataDir);
+  }
+
+  /** The complete-lines prefix of output.jsonl, for an export. Throws an Error with a clear message. */
+  exportSnapshot(): Promise<OutputSnapshot> {
+    return snapshotOutput(this.outputFile());
+  }
+
+  /** Stop the pipeline (flushing sinks) and the frame timer. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimer();
+    this.subscribers.clear();
+    await this.queue;
+    const p = this.pipeline;
+    if (p && p.state !== 'stopped' && p.state !== 'idle') {
+      try {
+        await p.stop();
+      } catch (err) {
+        this.emitLog('error', `stop failed: ${errorMessage(err)}`);
+      }
+    }
+    for (const off of this.unhook) off();
+    this.unhook = [];
+  }
+
+  private async run(cmd: Command): Promise<CommandReply> {
+    if (this.closed) return { ok: false, error: 'the app is shutting down' };
+    try {
+      const p = this.requirePipeline();
+      switch (cmd.type) {
+        case 'start':
+          if (p.state === 'paused') p.resume();
+          else if (p.state === 'idle') await this.startPipeline(p);
+          else if (p.state === 'stopped') await this.startPipeline(this.rebuild(p));
+          else if (p.state === 'stopping') return { ok: false, error: 'start: the pipeline is still stopping; try again' };
+          break;
+        case 'stop':
+          if (p.state === 'running' || p.state === 'paused') await p.stop();
+          break;
+        case 'pause':
+          if (p.state !== 'running') return { ok: false, error: `pause: the pipeline is ${p.state}, not running` };
+          p.pause();
+          break;
+        case 'resume':
+          if (p.state !== 'paused') return { ok: false, error: `resume: the pipeline is ${p.state}, not paused` };
+          p.resume();
+          break;
+        default: {
+          const patch = commandToPatch(cmd, p.config);
+          if (!patch.ok) return patch;
+          await p.reconfigure(patch.patch as never);
+        }
+      }
+      return { ok: true, status: this.status() };
+    } catch (err) {
+      const error = `${cmd.type}: ${errorMessage(err)}`;
+      this.emitLog('warn', error);
+      return { ok: false, error };
+    }
+  }
+
+  /** Start `p`; if its metrics port was taken meanwhile, retry once without the metrics server. */
+  private async startPipeline(p: PipelinePort<C>): Promise<void> {
+    try {
+      await p.start();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !p.config.metrics) throw err;
+      this.emitLog('warn', `metrics server: ${errorMessage(err)}; continuing without it`);
+      const q = this.rebuild(p, { metrics: false });
+      await q.start();
+    }
+  }
+
+  /** Replace a stopped pipeline with a fresh one of the same config (plus `override`). */
+  private rebuild(p: PipelinePort<C>, override: Record<string, unknown> = {}): PipelinePort<C> {
+    const next = this.opts.createPipeline({ ...p.config, ...override });
+    this.attach(next);
+    return next;
+  }
+
+  private attach(p: PipelinePort<C>): void {
+    for (const off of this.unhook) off();
+    this.pipeline = p;
+    this.unhook = [
+      p.onResults((batch) => {
+        for (const b of this.subscribers.values()) b.addResults(batch);
+      }),
+      p.onLate((batch) => {
+        for (const b of this.subscribers.values()) b.addLate(batch);
+      }),
+      p.onDeadLetter((batch) => {
+        for (const b of this.subscribers.values()) b.addDeadLetters(batch);
+      }),
+      p.onLog((line) => this.forwardLog(line)),
+    ];
+  }
+
+  private emitLog(level: LogLine['level'], msg: string): void {
+    this.forwardLog({ level, msg, at: Date.now() });
+  }
+
+  private forwardLog(line: LogLine): void {
+    this.opts.log?.(line);
+    for (const b of this.subscribers.values()) b.addLog(line);
+  }
+
+  private requirePipeline(): PipelinePort<C> {
+    if (!this.pipeline) throw new Error('the app controller is not initialised (call init() first)');
+    return this.pipeline;
+  }
+
+  private ensureTimer(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.tick(), this.opts.frameIntervalMs ?? FRAME_INTERVAL_MS);
+    this.timer.unref?.();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Build and deliver one frame per ready subscriber; a metrics snapshot is taken once per tick. */
+  private tick(): void {
+    if (!this.pipeline || this.subscribers.size === 0) return;
+    let metrics: MetricsSnapshot;
+    let status: AppStatus;
+    try {
+      metrics = this.pipeline.metrics.snapshot();
+      status = this.status();
+    } catch (err) {
+      metrics = { ...EMPTY_METRICS, at: Date.now() };
+      status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config), transport: this.opts.transport };
+      this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
+    }
+    for (const [sub, builder] of this.subscribers) {
+      try {
+        if (sub.canSend && !sub.canSend()) continue;
+        sub.send(builder.take(metrics, status));
+      } catch (err) {
+        this.opts.log?.({ level: 'warn', msg: `frame delivery failed: ${errorMessage(err)}`, at: Date.now() });
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The app's default pipeline: simulated sensors (10 keys, 1000 events/s), tumbling 5 s windows in
+ * event time, alert threshold 80, the JSONL file sink enabled (`<dataDir>/output.jsonl`), console,
+ * webhook and WebSocket sinks present but disabled, metrics server on 127.0.0.1:9090.
+ */
+import { join } from 'node:path';
+
+/** Options of {@link defaultPipelineInput}. */
+export interface DefaultConfigOptions {
+  /** Directory holding output.jsonl, late.jsonl and dead-letter.jsonl. */
+  dataDir: string;
+  /** Metrics server address; `false` = no metrics server. Default 127.0.0.1:9090. */
+  metrics?: { host: string; port: number } | false;
+}
+
+/** File name of the file sink's output, the one "Export output.jsonl" exports. */
+export const OUTPUT_FILE_NAME = 'output.jsonl';
+
+/** Path of the file sink's output under `dataDir`. */
+export function outputPath(dataDir: string): string {
+  return join(dataDir, OUTPUT_FILE_NAME);
+}
+
+/**
+ * The raw (unparsed) default config; the engine's `parseConfig` validates it and fills the rest.
+ * Event times jitter up to 1.2 s (beyond the 1 s out-of-orderness, so a few late events show) and
+ * 0.1 % of records are malformed (so the dead-letter path shows).
+ * The file sink appends: the controller truncates output.jsonl once per app session, so toggling
+ * the sink or restarting the pipeline never loses results already written in this session.
+ */
+export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string, unknown> {
+  return {
+    source: { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 1200, malformedRate: 0.001 },
+    window: { kind: 'tumbling', sizeMs: 5000 },
+    timeMode: 'event',
+    maxOutOfOrdernessMs: 1000,
+    allowedLatenessMs: 0,
+    idleTimeoutMs: 2000,
+    alertThreshold: 80,
+    sinks: [
+      { type: 'file', enabled: true, path: outputPath(opts.dataDir), append: true, maxBytes: 100 * 1024 * 1024 },
+      { type: 'console', enabled: false },
+      { type: 'webhook', enabled: false, url: 'http://127.0.0.1:8080/results' },
+      { type: 'websocket', enabled: false, host: '127.0.0.1', port: 8081, path: '/results' },
+    ],
+    lateOutput: join(opts.dataDir, 'late.jsonl'),
+    deadLetter: join(opts.dataDir, 'dead-letter.jsonl'),
+    metrics: opts.metrics === undefined ? { host: '127.0.0.1', port: 9090 } : opts.metrics,
+  };
+}

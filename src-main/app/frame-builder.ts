@@ -1,0 +1,74 @@
+/**
+ * Per-subscriber accumulation of the streams between two frames: results, late events, dead
+ * letters and log lines each in a bounded ring (newest kept, overflow counted), so a slow or
+ * paused subscriber costs a fixed amount of memory.
+ */
+import { FRAME_CAPS, type AppStatus, type Frame, type LogLine } from '../../src-shared/contract';
+import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
+import { RingBuffer } from './ring-buffer';
+
+/** Caps per frame (and per pending buffer). */
+export interface FrameCaps {
+  results: number;
+  late: number;
+  deadLetters: number;
+  logs: number;
+}
+
+/** Collects streams for one subscriber and turns them into one `Frame` at a time. */
+export class FrameBuilder {
+  private readonly results: RingBuffer<WindowResult>;
+  private readonly late: RingBuffer<LateEvent>;
+  private readonly deadLetters: RingBuffer<DeadLetter>;
+  private readonly logs: RingBuffer<LogLine>;
+  private seq = 0;
+  private lastStatusJson: string | null = null;
+
+  constructor(caps: FrameCaps = FRAME_CAPS) {
+    this.results = new RingBuffer(caps.results);
+    this.late = new RingBuffer(caps.late);
+    this.deadLetters = new RingBuffer(caps.deadLetters);
+    this.logs = new RingBuffer(caps.logs);
+  }
+
+  addResults(batch: readonly WindowResult[]): void {
+    this.results.pushAll(batch);
+  }
+  addLate(batch: readonly LateEvent[]): void {
+    this.late.pushAll(batch);
+  }
+  addDeadLetters(batch: readonly DeadLetter[]): void {
+    this.deadLetters.pushAll(batch);
+  }
+  addLog(line: LogLine): void {
+    this.logs.pushAll([line]);
+  }
+
+  /** Results waiting for the next frame. */
+  get pendingResults(): number {
+    return this.results.length;
+  }
+
+  /**
+   * Build the next frame and empty the buffers. `status` is attached only when it differs from the
+   * one last sent to this subscriber (always in the first frame).
+   */
+  take(metrics: MetricsSnapshot, status: AppStatus): Frame {
+    const r = this.results.drain();
+    const frame: Frame = {
+      seq: ++this.seq,
+      results: r.items,
+      resultsSkipped: r.skipped,
+      metrics,
+      late: this.late.drain().items,
+      deadLetters: this.deadLetters.drain().items,
+      logs: this.logs.drain().items,
+    };
+    const json = JSON.stringify(status);
+    if (json !== this.lastStatusJson) {
+      frame.status = status;
+      this.lastStatusJson = json;
+    }
+    return frame;
+  }
+}

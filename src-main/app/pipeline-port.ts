@@ -1,0 +1,32 @@
+/**
+ * The slice of the engine's `Pipeline` that the app controller uses. The controller depends on this
+ * port, not on the class, so transports can be tested with a stub and the engine can evolve freely.
+ */
+import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
+import type { AppState, LogLine } from '../../src-shared/contract';
+
+/** Recursive partial, as `Pipeline.reconfigure` accepts it (arrays are replaced whole). */
+export type DeepPartial<T> = T extends Array<unknown>
+  ? T
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** What the controller needs of a pipeline. `C` is the engine's `PipelineConfig`. */
+export interface PipelinePort<C> {
+  readonly config: C;
+  readonly state: AppState;
+  readonly metrics: { snapshot(): MetricsSnapshot };
+  readonly metricsServer?: { url: string; port: number };
+  start(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Stop the source, fire every open window, flush sinks. */
+  stop(): Promise<void>;
+  /** Apply a partial config without a restart; throws (one clear line) when the patch is invalid. */
+  reconfigure(patch: DeepPartial<C>): Promise<void>;
+  onResults(cb: (batch: WindowResult[]) => void): () => void;
+  onLate(cb: (batch: LateEvent[]) => void): () => void;
+  onDeadLetter(cb: (batch: DeadLetter[]) => void): () => void;
+  onLog(cb: (line: LogLine) => void): () => void;
+}

@@ -1,0 +1,31 @@
+/**
+ * Projection of the engine's config onto what the renderer shows (`UiConfig`): no file paths of
+ * side outputs, no internals, sinks in a fixed order.
+ */
+import type { SinkName, SourceType, UiConfig, UiSink } from '../../src-shared/contract';
+import type { AppConfigShape } from './config-shape';
+
+/** The sinks the UI lists, in display order. */
+export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket'];
+
+/** Build the renderer-facing config. Sinks absent from the config are listed as disabled. */
+export function toUiConfig(config: AppConfigShape): UiConfig {
+  const sinks: UiSink[] = UI_SINKS.map((name) => {
+    const entry = config.sinks.find((s) => s.type === name);
+    if (!entry) return { name, enabled: false, options: {} };
+    const { type: _type, enabled, ...options } = entry;
+    return { name, enabled: enabled !== false, options };
+  });
+  const rate = config.source.rateEventsPerSec;
+  return {
+    source: { ...config.source, type: config.source.type as SourceType },
+    rateEventsPerSec: typeof rate === 'number' ? rate : null,
+    window: config.window,
+    alertThreshold: config.alertThreshold,
+    sinks,
+    queues: {
+      ingress: { ...config.queues.ingress },
+      sink: { ...config.queues.sink },
+    },
+  };
+}

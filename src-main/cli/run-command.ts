@@ -1,0 +1,139 @@
+/**
+ * `streamscope run`: the live pipeline with the metrics server, until SIGINT/SIGTERM, then a clean
+ * shutdown that fires open windows and flushes sinks. Settings come from `--config FILE` (JSON,
+ * the schema of src-main/engine/config.ts) and flags, flags winning.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError, parseConfig } from '../engine/config';
+import { Pipeline } from '../engine/pipeline';
+import { deepMerge } from '../engine/pipeline/deep-merge';
+import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
+import { printSummary } from './summary';
+
+export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|file|http|mqtt|nats] [--rate N] [--sensors N]
+    [--jitter 500ms] [--malformed-rate 0.01] [--input FILE] [--window tumbling:5s] [--time-mode event|processing]
+    [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--idle-timeout 2s] [--alert-threshold 80]
+    [--output FILE] [--console|--no-console] [--webhook URL] [--websocket-port N] [--late-output FILE]
+    [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
+    [--metrics-host 127.0.0.1] [--metrics-port 9090]`;
+
+/** Live defaults: simulated sensors with some jitter, watermarks tolerant of it, idle timeout on. */
+const LIVE_DEFAULTS = {
+  source: { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 500 },
+  maxOutOfOrdernessMs: 1000,
+  idleTimeoutMs: 2000,
+};
+
+/** Runs until a signal; resolves with the exit code. Throws UsageError on bad flags or config. */
+export async function runCommand(argv: string[]): Promise<number> {
+  const f = parseFlags(argv, {
+    config: { type: 'string' },
+    source: { type: 'string' },
+    rate: { type: 'string' },
+    sensors: { type: 'string' },
+    jitter: { type: 'string' },
+    'malformed-rate': { type: 'string' },
+    input: { type: 'string' },
+    window: { type: 'string' },
+    'time-mode': { type: 'string' },
+    'max-out-of-orderness': { type: 'string' },
+    'allowed-lateness': { type: 'string' },
+    'idle-timeout': { type: 'string' },
+    'alert-threshold': { type: 'string' },
+    output: { type: 'string' },
+    console: { type: 'boolean' },
+    'no-console': { type: 'boolean' },
+    webhook: { type: 'string' },
+    'websocket-port': { type: 'string' },
+    'late-output': { type: 'string' },
+    'dead-letter': { type: 'string' },
+    'queue-policy': { type: 'string' },
+    'queue-capacity': { type: 'string' },
+    'metrics-host': { type: 'string' },
+    'metrics-port': { type: 'string' },
+  });
+  let fileConfig: Record<string, unknown> = {};
+  if (f.config !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(f.config, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--config ${f.config}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    try {
+      fileConfig = JSON.parse(text) as Record<string, unknown>;
+    } catch (e) {
+      throw new UsageError(`--config ${f.config}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  const overrides: Record<string, unknown> = {};
+  const sourceType = f.source ?? (f.input !== undefined ? 'file' : undefined);
+  const source: Record<string, unknown> = {};
+  if (sourceType !== undefined) source.type = sourceType;
+  if (f.rate !== undefined) source.rateEventsPerSec = numberFlag('rate', f.rate);
+  if (f.sensors !== undefined) source.sensors = numberFlag('sensors', f.sensors);
+  if (f.jitter !== undefined) source.jitterMs = durationFlag('jitter', f.jitter);
+  if (f['malformed-rate'] !== undefined) source.malformedRate = numberFlag('malformed-rate', f['malformed-rate']);
+  if (f.input !== undefined) source.path = f.input;
+  if (Object.keys(source).length > 0) overrides.source = source;
+  if (f.window !== undefined) overrides.window = f.window;
+  if (f['time-mode'] !== undefined) overrides.timeMode = f['time-mode'];
+  if (f['max-out-of-orderness'] !== undefined) overrides.maxOutOfOrdernessMs = durationFlag('max-out-of-orderness', f['max-out-of-orderness']);
+  if (f['allowed-lateness'] !== undefined) overrides.allowedLatenessMs = durationFlag('allowed-lateness', f['allowed-lateness']);
+  if (f['idle-timeout'] !== undefined) overrides.idleTimeoutMs = durationFlag('idle-timeout', f['idle-timeout']);
+  if (f['alert-threshold'] !== undefined) overrides.alertThreshold = numberFlag('alert-threshold', f['alert-threshold']);
+  if (f['late-output'] !== undefined) overrides.lateOutput = f['late-output'];
+  if (f['dead-letter'] !== undefined) overrides.deadLetter = f['dead-letter'];
+  if (f['queue-policy'] !== undefined || f['queue-capacity'] !== undefined) {
+    const q = { policy: f['queue-policy'], maxEvents: numberFlag('queue-capacity', f['queue-capacity']) };
+    overrides.queues = { ingress: q, sink: q };
+  }
+  if (f['metrics-host'] !== undefined || f['metrics-port'] !== undefined) {
+    overrides.metrics = { host: f['metrics-host'], port: numberFlag('metrics-port', f['metrics-port']) };
+  }
+  const sinkFlags = f.output !== undefined || f.console !== undefined || f['no-console'] !== undefined ||
+    f.webhook !== undefined || f['websocket-port'] !== undefined;
+  if (sinkFlags) {
+    const sinks: Array<Record<string, unknown>> = [];
+    if (f['no-console'] !== true && (f.console === true || f.output === undefined)) sinks.push({ type: 'console' });
+    if (f.output !== undefined) sinks.push({ type: 'file', path: f.output });
+    if (f.webhook !== undefined) sinks.push({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
+    if (f['websocket-port'] !== undefined) sinks.push({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
+    overrides.sinks = sinks;
+  }
+
+  let config;
+  try {
+    const base = fileConfig.source === undefined && sourceType === undefined ? LIVE_DEFAULTS : { ...LIVE_DEFAULTS, source: {} };
+    const merged = deepMerge(deepMerge(base, fileConfig), overrides) as Record<string, unknown>;
+    if (merged.source !== undefined && (merged.source as Record<string, unknown>).type !== 'sim') {
+      // Sim-only fields from the live defaults do not apply to other sources.
+      const { sensors: _s, rateEventsPerSec: _r, jitterMs: _j, ...rest } = merged.source as Record<string, unknown>;
+      merged.source = { ...rest, ...(source.rateEventsPerSec !== undefined ? { rateEventsPerSec: source.rateEventsPerSec } : {}) };
+    }
+    config = parseConfig(merged);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+
+  const pipeline = new Pipeline(config);
+  pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
+  try {
+    await pipeline.start();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const m = pipeline.metricsServer;
+  if (m !== undefined) process.stderr.write(`metrics: ${m.url}/metrics  ${m.url}/metrics.json  ${m.url}/healthz\n`);
+  const onSignal = (sig: string) => {
+    process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks)\n`);
+    void pipeline.stop();
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  await pipeline.done;
+  printSummary(pipeline.metrics.snapshot(), process.stderr);
+  return 0;
+}

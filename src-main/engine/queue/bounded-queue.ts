@@ -1,0 +1,336 @@
+/**
+ * A bounded FIFO of batches between two pipeline stages. It counts events (batch elements), not
+ * batches, and applies a backpressure policy when full:
+ * - `block`: the batch is accepted, and when the depth reaches the capacity `put` returns a promise
+ *   the producer must await; it resolves once the consumer has brought the depth below capacity.
+ *   Memory bound: capacity + one batch per concurrent producer.
+ * - `drop-newest`: only what fits of an incoming batch is kept; the rest is dropped and counted.
+ * - `drop-oldest`: the batch is accepted, then the oldest queued events are evicted (the head batch
+ *   may be trimmed) until the depth is back at the capacity.
+ * It also measures, as Flink does, how long the producer was backpressured and how long the
+ * consumer reported being busy, in ms per second of processing time.
+ */
+import type { QueuePolicy, QueueSnapshot } from '../../../src-shared/types';
+import { LoadMeter, clamp } from './load-meter';
+
+/** Why events were dropped by a queue (a metric label value). */
+export type QueueDropReason = 'queue_full';
+
+/** Options of a {@link BoundedQueue}. */
+export interface BoundedQueueOptions {
+  /** Stage name, used in metrics labels (for example "ingress", "sink:webhook"). */
+  name: string;
+  /** Capacity in events (>= 1). */
+  maxEvents: number;
+  policy: QueuePolicy;
+  /** Processing-time clock, ms since epoch (default `Date.now`); inject for tests. */
+  now?: () => number;
+  /** Called after events were dropped by a drop policy, with the number of events dropped. */
+  onDrop?: (n: number, reason: QueueDropReason) => void;
+}
+
+/** Busy / backpressured / idle time, ms per second (each 0..1000), over the last ~5 s. */
+export interface QueueLoad {
+  backpressuredMsPerSec: number;
+  busyMsPerSec: number;
+  idleMsPerSec: number;
+}
+
+/** The read-only view of a queue that metrics need (independent of the element type). */
+export interface MeteredQueue {
+  readonly name: string;
+  readonly depth: number;
+  readonly capacity: number;
+  readonly backpressureEvents: number;
+  readonly backpressuredMsTotal: number;
+  readonly busyMsTotal: number;
+  snapshot(): QueueSnapshot;
+}
+
+const QUEUE_POLICIES: readonly QueuePolicy[] = ['block', 'drop-newest', 'drop-oldest'];
+
+/** Bounded, event-counting FIFO of batches with a backpressure policy. See the module comment. */
+export class BoundedQueue<T> implements MeteredQueue {
+  readonly name: string;
+  private readonly now: () => number;
+  private readonly onDrop?: (n: number, reason: QueueDropReason) => void;
+  private _policy: QueuePolicy;
+  private _capacity: number;
+
+  // Deque of batches: live entries are buf[head .. buf.length).
+  private buf: (T[] | undefined)[] = [];
+  private head = 0;
+  private _depth = 0;
+  private closed = false;
+
+  private producers: Array<() => void> = [];
+  private consumers: Array<(batch: T[] | null) => void> = [];
+
+  private _dropped = 0;
+  private _offered = 0;
+  private _taken = 0;
+  private _backpressureEvents = 0;
+  /** Processing time (ms) the current backpressure episode began; null when no producer waits. */
+  private blockedSince: number | null = null;
+  private readonly bp: LoadMeter;
+  private readonly busy: LoadMeter;
+
+  /** @throws Error when `maxEvents` is not an integer >= 1 or the policy is unknown. */
+  constructor(opts: BoundedQueueOptions) {
+    this.name = opts.name;
+    this.now = opts.now ?? Date.now;
+    this.onDrop = opts.onDrop;
+    this._capacity = checkCapacity(opts.name, opts.maxEvents);
+    this._policy = checkPolicy(opts.name, opts.policy);
+    const t = this.now();
+    this.bp = new LoadMeter(t);
+    this.busy = new LoadMeter(t);
+  }
+
+  /** Events currently queued. */
+  get depth(): number {
+    return this._depth;
+  }
+  /** Capacity in events. */
+  get capacity(): number {
+    return this._capacity;
+  }
+  get policy(): QueuePolicy {
+    return this._policy;
+  }
+  /** Events dropped by a drop policy since creation. */
+  get droppedEvents(): number {
+    return this._dropped;
+  }
+  /** Events handed to `put` since creation (accepted + dropped). */
+  get offeredEvents(): number {
+    return this._offered;
+  }
+  /** Events handed to consumers since creation. */
+  get takenEvents(): number {
+    return this._taken;
+  }
+  /** Number of `put` calls that had to wait (block policy). */
+  get backpressureEvents(): number {
+    return this._backpressureEvents;
+  }
+  /** Total ms producers spent backpressured, including an in-progress wait. */
+  get backpressuredMsTotal(): number {
+    return this.bp.total + (this.blockedSince !== null ? Math.max(0, this.now() - this.blockedSince) : 0);
+  }
+  /** Total ms the consumer reported busy via {@link addBusyMs}. */
+  get busyMsTotal(): number {
+    return this.busy.total;
+  }
+  /** True after {@link close}. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Offer a batch. The queue keeps the array (or a slice of it): do not mutate it afterwards.
+   * Returns a promise only under `block` when the queue is full after enqueueing; the producer must
+   * await it before putting more. Returns undefined otherwise (no allocation on the fast path).
+   * @throws Error when the queue is closed.
+   */
+  put(batch: T[]): Promise<void> | void {
+    if (this.closed) throw new Error(`queue "${this.name}" is closed: put() after close()`);
+    const n = batch.length;
+    if (n === 0) return;
+    this._offered += n;
+    let dropped = 0;
+    if (this._policy === 'drop-newest') {
+      const fit = this._capacity - this._depth;
+      if (fit <= 0) dropped = n;
+      else if (fit < n) {
+        this.push(batch.slice(0, fit));
+        dropped = n - fit;
+      } else this.push(batch);
+    } else {
+      this.push(batch);
+      if (this._policy === 'drop-oldest') dropped = this.evictOldest();
+    }
+    this.deliverToConsumers();
+    if (dropped > 0) {
+      this._dropped += dropped;
+      this.onDrop?.(dropped, 'queue_full');
+    }
+    if (this._policy === 'block' && this._depth >= this._capacity) {
+      this._backpressureEvents++;
+      if (this.blockedSince === null) this.blockedSince = this.now();
+      return new Promise<void>((resolve) => this.producers.push(resolve));
+    }
+  }
+
+  /** The next batch, waiting while the queue is empty; `null` once closed and drained. */
+  take(): Promise<T[] | null> {
+    const b = this.dequeue();
+    if (b !== undefined) return Promise.resolve(b);
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.consumers.push(resolve));
+  }
+
+  /** The next batch if one is queued; `undefined` when empty right now; `null` when closed and drained. */
+  tryTake(): T[] | null | undefined {
+    const b = this.dequeue();
+    if (b !== undefined) return b;
+    return this.closed ? null : undefined;
+  }
+
+  /**
+   * Stop accepting batches. Blocked producers are released; consumers still receive the queued
+   * batches, then `null`. Idempotent.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.releaseProducers();
+    if (this._depth === 0) {
+      const waiting = this.consumers;
+      this.consumers = [];
+      for (const c of waiting) c(null);
+    }
+  }
+
+  /** The consumer reports `ms` of work that just ended (processing time). */
+  addBusyMs(ms: number): void {
+    if (!(ms > 0)) return;
+    const t = this.now();
+    this.busy.add(t - ms, t);
+  }
+
+  /** Backpressured / busy / idle ms per second over the last ~5 s of processing time. */
+  loadPerSecond(): QueueLoad {
+    const t = this.now();
+    const backpressuredMsPerSec = this.bp.perSecond(t, this.blockedSince);
+    const busyMsPerSec = this.busy.perSecond(t);
+    return {
+      backpressuredMsPerSec,
+      busyMsPerSec,
+      idleMsPerSec: clamp(1000 - backpressuredMsPerSec - busyMsPerSec),
+    };
+  }
+
+  /**
+   * Change the policy at runtime. Leaving `block` releases waiting producers; under a drop policy an
+   * over-full queue is trimmed or refuses input from the next put on.
+   * @throws Error on an unknown policy.
+   */
+  setPolicy(policy: QueuePolicy): void {
+    this._policy = checkPolicy(this.name, policy);
+    if (policy !== 'block') this.releaseProducers();
+  }
+
+  /**
+   * Change the capacity (events) at runtime. Raising it releases waiting producers if space appears.
+   * Lowering it never discards queued events: the new bound applies from the next put.
+   * @throws Error when `maxEvents` is not an integer >= 1.
+   */
+  setCapacity(maxEvents: number): void {
+    this._capacity = checkCapacity(this.name, maxEvents);
+    if (this._depth < this._capacity) this.releaseProducers();
+  }
+
+  /** Current state and load, for metrics and the dashboard. */
+  snapshot(): QueueSnapshot {
+    const load = this.loadPerSecond();
+    return {
+      name: this.name,
+      depthEvents: this._depth,
+      capacityEvents: this._capacity,
+      policy: this._policy,
+      backpressuredMsPerSec: load.backpressuredMsPerSec,
+      busyMsPerSec: load.busyMsPerSec,
+      idleMsPerSec: load.idleMsPerSec,
+      droppedEvents: this._dropped,
+    };
+  }
+
+  private push(batch: T[]): void {
+    this.buf.push(batch);
+    this._depth += batch.length;
+  }
+
+  /** Evict from the head until depth <= capacity; returns the number of events evicted. */
+  private evictOldest(): number {
+    let evicted = 0;
+    while (this._depth > this._capacity) {
+      const excess = this._depth - this._capacity;
+      const headBatch = this.buf[this.head]!;
+      if (headBatch.length <= excess) {
+        this.buf[this.head] = undefined;
+        this.head++;
+        this._depth -= headBatch.length;
+        evicted += headBatch.length;
+      } else {
+        this.buf[this.head] = headBatch.slice(excess);
+        this._depth -= excess;
+        evicted += excess;
+      }
+    }
+    this.compact();
+    return evicted;
+  }
+
+  private dequeue(): T[] | undefined {
+    if (this.head >= this.buf.length) return undefined;
+    const b = this.buf[this.head]!;
+    this.buf[this.head] = undefined;
+    this.head++;
+    this._depth -= b.length;
+    this._taken += b.length;
+    this.compact();
+    if (this.producers.length > 0 && this._depth < this._capacity) this.releaseProducers();
+    if (this.closed && this._depth === 0 && this.consumers.length > 0) {
+      const waiting = this.consumers;
+      this.consumers = [];
+      for (const c of waiting) c(null);
+    }
+    return b;
+  }
+
+  /** Keep the backing array small without shifting it on every take (amortized O(1)). */
+  private compact(): void {
+    if (this.head === this.buf.length) {
+      this.buf.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private deliverToConsumers(): void {
+    while (this.consumers.length > 0 && this.head < this.buf.length) {
+      const c = this.consumers.shift()!;
+      c(this.dequeue()!);
+    }
+  }
+
+  private releaseProducers(): void {
+    if (this.blockedSince !== null) {
+      this.bp.add(this.blockedSince, this.now());
+      this.blockedSince = null;
+    }
+    if (this.producers.length === 0) return;
+    const waiting = this.producers;
+    this.producers = [];
+    for (const p of waiting) p();
+  }
+}
+
+function checkCapacity(name: string, maxEvents: number): number {
+  if (!Number.isInteger(maxEvents) || maxEvents < 1) {
+    throw new Error(`queue "${name}": maxEvents must be an integer >= 1 (got ${String(maxEvents)})`);
+  }
+  return maxEvents;
+}
+
+function checkPolicy(name: string, policy: QueuePolicy): QueuePolicy {
+  if (!QUEUE_POLICIES.includes(policy)) {
+    throw new Error(
+      `queue "${name}": policy must be one of ${QUEUE_POLICIES.join(', ')} (got ${String(policy)})`,
+    );
+  }
+  return policy;
+}

@@ -1,0 +1,77 @@
+/**
+ * The JSONL file sink: one window result per line, rotated by size
+ * (`output.jsonl` → `output.1.jsonl` → … → `output.N.jsonl`, older ones deleted).
+ */
+import { z } from 'zod';
+import type { WindowResult } from '../../../src-shared/types';
+import type { Sink } from '../component';
+import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
+
+export { JsonlWriter, rotatedPath, type JsonlWriterOptions, type JsonlWriterStats } from './jsonl-writer';
+
+/** Options of the JSONL file sink (all serialisable; sizes in bytes). */
+export const jsonlFileSinkOptionsSchema = z
+  .object({
+    /** Metrics name of the sink; default "file". */
+    name: z.string().min(1).optional(),
+    /** File to write; parent directories are created. */
+    path: z.string().min(1),
+    /** Rotate when the file would exceed this many bytes; 0 = never. */
+    maxBytes: z.number().int().min(0).default(0),
+    /** Rotated files kept besides the current one. */
+    maxFiles: z.number().int().min(0).max(1000).default(5),
+    /** Keep the existing content (true) or truncate at start (false). */
+    append: z.boolean().default(false),
+  })
+  .strict();
+
+/** The `sinks[]` entry of a pipeline config for the JSONL file sink. */
+export const jsonlFileSinkConfigSchema = jsonlFileSinkOptionsSchema.extend({ type: z.literal('file') }).strict();
+
+/** Options accepted by {@link JsonlFileSink} (defaults filled in by the schema). */
+export type JsonlFileSinkOptions = z.input<typeof jsonlFileSinkOptionsSchema>;
+
+/**
+ * Writes each result as one JSON line. `write()` resolves when the lines are accepted by the file
+ * stream (backpressure: waits for 'drain'); `close()` flushes and resolves after the file is closed.
+ * Throws (constructor) a ZodError on invalid options.
+ */
+export class JsonlFileSink implements Sink {
+  readonly name: string;
+  private readonly writer: JsonlWriter;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: JsonlFileSinkOptions) {
+    const opts = jsonlFileSinkOptionsSchema.parse(options);
+    this.name = opts.name ?? 'file';
+    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append });
+  }
+
+  /** Path of the current (newest) file. */
+  get path(): string {
+    return this.writer.path;
+  }
+
+  /** Lines and bytes written, rotations done. */
+  stats(): JsonlWriterStats {
+    return this.writer.stats();
+  }
+
+  write(results: WindowResult[]): Promise<void> {
+    return this.writer.write(results);
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      let openError: unknown;
+      // An empty run still leaves an (empty, truncated) output file behind.
+      await this.writer.open().catch((err: unknown) => {
+        openError = err;
+      });
+      await this.writer.close();
+      if (openError) throw openError;
+    })();
+    return this.closing;
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * File replay: read events from a JSONL (NDJSON), JSON or CSV/TSV file, or stdin (`-`), and hand
+ * them over in batches — as fast as the ingress queue accepts (`speed: 'max'`), or paced at the
+ * recorded event-time pace × `speed`. JSONL and CSV are streamed (never loaded whole); a JSON
+ * document is parsed whole. Bad records are dead-lettered with a reason; a missing or unreadable
+ * file, or a JSON document with no record array, makes run() reject with an Error naming the path.
+ *
+ * Field mapping: see decode/field-mapping.ts. For CSV the paths are column names, and `key` may be
+ * a constant: `=seattle` gives every row the key "seattle".
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import { extname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import type { StreamEvent } from '../../../src-shared/types';
+import type { Source, SourceOutput } from '../component';
+import { EdgeDecoder } from '../decode/decode';
+import { getPath, type FieldMapping } from '../decode/field-mapping';
+import { NdjsonSplitter } from '../decode/ndjson-splitter';
+import { CsvParser } from './csv';
+import { realSleep, ReplayPacer, type SleepFn } from './pacing';
+
+/** Input formats of the file source. */
+export type FileFormat = 'jsonl' | 'json' | 'csv';
+
+/** Options of FileSource. */
+export interface FileSourceOptions {
+  /** File path, or '-' for stdin. */
+  path: string;
+  /** Default by extension: .jsonl/.ndjson → jsonl, .json → json, .csv/.tsv → csv; otherwise (and stdin) jsonl. */
+  format?: FileFormat;
+  /** Where key, time, value and unit are in each record (partial; completed with DEFAULT_MAPPING). */
+  mapping?: Partial<FieldMapping>;
+  /** JSON only: dot path to the record array. Default: the top-level array, else `features`, else the single array-valued property. */
+  records?: string;
+  /** 'max' (default) = as fast as possible; a number > 0 = recorded speed × factor. */
+  speed?: number | 'max';
+  /** Largest batch handed to emit, events. Default 4096. */
+  batchMaxEvents?: number;
+  /** CSV field separator. Default ',' ('\t' for .tsv). */
+  delimiter?: string;
+  /** Longest JSONL line / CSV row accepted, bytes; longer ones are dead-lettered as too_large. Default 1 MiB. */
+  maxLineBytes?: number;
+  /** Processing-time clock, ms (for pacing and dead letters). Default Date.now. */
+  now?: () => number;
+  /** Sleep used for pacing (tests inject a fake). Default setTimeout. */
+  sleep?: SleepFn;
+  /** The stream read when path is '-'. Default process.stdin. */
+  stdin?: Readable;
+}
+
+/** Infer the format and CSV delimiter from a path's extension. */
+export function formatForPath(path: string): { format: FileFormat; delimiter: string } {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.json') return { format: 'json', delimiter: ',' };
+  if (ext === '.csv') return { format: 'csv', delimiter: ',' };
+  if (ext === '.tsv' || ext === '.tab') return { format: 'csv', delimiter: '\t' };
+  return { format: 'jsonl', delimiter: ',' };
+}
+
+/**
+ * Find the record array of a parsed JSON document: at `recordsPath` if given; else the document
+ * itself if it is an array; else its `features` (GeoJSON); else its only array-valued property.
+ * @throws Error saying what was found instead.
+ */
+export function findRecords(doc: unknown, recordsPath: string | undefined, where: string): unknown[] {
+  if (recordsPath !== undefined && recordsPath !== '') {
+    const found = getPath(doc, recordsPath);
+    if (!Array.isArray(found)) {
+      const got = found === undefined ? 'nothing' : Array.isArray(found) ? 'an array' : found === null ? 'null' : `a ${typeof found}`;
+      throw new Error(`file source: ${where}: records path "${recordsPath}" must name an array, found ${got}`);
+    }
+    return found;
+  }
+  if (Array.isArray(doc)) return doc;
+  if (typeof doc !== 'object' || doc === null) {
+    throw new Error(`file source: ${where}: a JSON document must be an array of records or an object holding one, got ${doc === null ? 'null' : typeof doc}`);
+  }
+  const obj = doc as Record<string, unknown>;
+  if (Array.isArray(obj.features)) return obj.features;
+  const arrays = Object.keys(obj).filter((k) => Array.isArray(obj[k]));
+  if (arrays.length === 1) return obj[arrays[0]] as unknown[];
+  throw new Error(
+    arrays.length === 0
+      ? `file source: ${where}: the JSON object has no array of records (keys: ${Object.keys(obj).join(', ') || 'none'}); pass records: "<dot.path>"`
+      : `file source: ${where}: the JSON object has several arrays (${arrays.join(', ')}); choose one with records: "<dot.path>"`,
+  );
+}
+
+/** Replays a file or stdin; see the module comment. */
+export class FileSource implements Source {
+  readonly name = 'file';
+  readonly format: FileFormat;
+  private readonly path: string;
+  private readonly delimiter: string;
+  private readonly recordsPath: string | undefined;
+  private readonly batchMax: number;
+  private readonly maxLineBytes: number;
+  private readonly speed: number | 'max';
+  private readonly now: () => number;
+  private readonly sleep: SleepFn;
+  private readonly stdin: Readable | undefined;
+  private readonly decoder: EdgeDecoder;
+  private readonly abort = new AbortController();
+  private stream: Readable | null = null;
+  private pacer: ReplayPacer | null = null;
+  private bytes = 0;
+  private records = 0;
+  private started = false;
+  private countBytes: ((bytes: number) => void) | undefined;
+
+  /** @throws Error on an invalid mapping, speed, batch size or delimiter. */
+  constructor(opts: FileSourceOptions) {
+    if (typeof opts.path !== 'string' || opts.path === '') throw new Error('file source: path must be a non-empty string (or "-" for stdin)');
+    this.path = opts.path;
+    const inferred = opts.path === '-' ? { format: 'jsonl' as const, delimiter: ',' } : formatForPath(opts.path);
+    this.format = opts.format ?? inferred.format;
+    this.delimiter = opts.delimiter ?? inferred.delimiter;
+    this.recordsPath = opts.records;
+    this.batchMax = opts.batchMaxEvents ?? 4096;
+    if (!(Number.isInteger(this.batchMax) && this.batchMax >= 1)) {
+      throw new Error(`file source: batchMaxEvents must be an integer ≥ 1, got ${opts.batchMaxEvents}`);
+    }
+    this.maxLineBytes = opts.maxLineBytes ?? 1 << 20;
+    this.speed = opts.speed ?? 'max';
+    if (this.speed !== 'max' && !(typeof this.speed === 'number' && Number.isFinite(this.speed) && this.speed > 0)) {
+      throw new Error(`file source: speed must be 'max' or a number > 0 (1 = recorded pace), got ${JSON.stringify(opts.speed)}`);
+    }
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? realSleep;
+    this.stdin = opts.stdin;
+    this.decoder = new EdgeDecoder(this.name, opts.mapping, this.now);
+    if (this.format === 'csv' && (this.delimiter.length !== 1 || this.delimiter === '"')) {
+      throw new Error(`file source: CSV delimiter must be one character other than '"', got ${JSON.stringify(this.delimiter)}`);
+    }
+  }
+
+  /** Read position: bytes read and records handed over (valid + rejected). */
+  position(): { bytes: number; records: number } {
+    return { bytes: this.bytes, records: this.records };
+  }
+
+  /**
+   * Read the whole input and deliver it. Resolves at end of input or after stop().
+   * @throws Error naming the path when the file cannot be read, or a JSON document has no record array.
+   */
+  async run(out: SourceOutput): Promise<void> {
+    if (this.started) throw new Error('file source: run() may be called once');
+    this.started = true;
+    if (this.speed !== 'max') this.pacer = new ReplayPacer(this.speed, this.now);
+    this.countBytes = out.bytesIn?.bind(out);
+    const stream = await this.open();
+    this.stream = stream;
+    try {
+      if (this.format === 'jsonl') await this.readJsonl(stream, out);
+      else if (this.format === 'csv') await this.readCsv(stream, out);
+      else await this.readJson(stream, out);
+    } catch (err) {
+      if (this.abort.signal.aborted) return;
+      if (err instanceof Error && err.message.startsWith('file source:')) throw err;
+      throw new Error(`file source: cannot read "${this.path}": ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      if (stream !== this.stdin && stream !== process.stdin) stream.destroy();
+    }
+  }
+
+  /** Stop reading; run() resolves soon after (after a pending emit returns). Idempotent. */
+  async stop(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort();
+    this.stream?.destroy();
+  }
+
+  private async open(): Promise<Readable> {
+    if (this.path === '-') return this.stdin ?? process.stdin;
+    try {
+      const st = await fsp.stat(this.path);
+      if (st.isDirectory()) throw new Error('it is a directory');
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      throw new Error(`file source: cannot read "${this.path}": ${msg}`);
+    }
+    return createReadStream(this.path);
+  }
+
+  private async *chunks(stream: Readable): AsyncGenerator<Buffer | string> {
+    for await (const chunk of stream) {
+      if (this.abort.signal.aborted) return;
+      const c = chunk as Buffer | string;
+      const n = typeof c === 'string' ? Buffer.byteLength(c) : c.length;
+      this.bytes += n;
+      this.countBytes?.(n);
+      yield c;
+    }
+  }
+
+  private async readJsonl(stream: Readable, out: SourceOutput): Promise<void> {
+    const max = this.maxLineBytes;
+    const splitter = new NdjsonSplitter({
+      maxLineBytes: max,
+      onLine: (line) => this.decoder.line(line),
+      onTooLarge: (preview, bytes) =>
+        this.decoder.reject(preview, 'too_large', `line of ${bytes} bytes exceeds the limit of ${max} bytes (maxLineBytes); only its start is kept`),
+    });
+    for await (const chunk of this.chunks(stream)) {
+      splitter.push(chunk);
+      await this.flushIfFull(out);
+    }
+    if (!this.abort.signal.aborted) splitter.end();
+    await this.flush(out);
+  }
+
+  private async readCsv(stream: Readable, out: SourceOutput): Promise<void> {
+    const mapping = this.decoder.mapping;
+    let header: string[] | null = null;
+    const parser = new CsvParser({
+      delimiter: this.delimiter,
+      maxRowChars: this.maxLineBytes,
+      onRow: (fields, raw, rowNumber) => {
+        if (header === null) {
+          header = fields.map((f) => f.trim());
+          this.checkColumns(header, mapping);
+          return;
+        }
+        if (fields.length !== header.length) {
+          this.decoder.reject(
+            raw,
+            'invalid_csv',
+            `CSV row ${rowNumber} (header = row 1) has ${fields.length} fields, the header has ${header.length} (${header.join(this.delimiter)})`,
+          );
+          return;
+        }
+        const rec: Record<string, string> = {};
+        for (let i = 0; i < fields.length; i++) rec[header[i]] = fields[i];
+        this.decoder.record(rec, raw, true);
+      },
+      onBadRow: (raw, detail, rowNumber, tooLarge) => {
+        this.decoder.reject(raw, tooLarge ? 'too_large' : 'invalid_csv', `CSV row ${rowNumber} (header = row 1): ${detail}`);
+      },
+    });
+    const text = new StringDecoder('utf8');
+    for await (const chunk of this.chunks(stream)) {
+      parser.push(typeof chunk === 'string' ? chunk : text.write(chunk));
+      await this.flushIfFull(out);
+    }
+    if (!this.abort.signal.aborted) {
+      const rest = text.end();
+      if (rest) parser.push(rest);
+      parser.end();
+    }
+    await this.flush(out);
+  }
+
+  private checkColumns(header: string[], mapping: FieldMapping): void {
+    const missing: string[] = [];
+    if (!mapping.key.startsWith('=') && !header.includes(mapping.key)) missing.push(`key "${mapping.key}"`);
+    if (!header.includes(mapping.time)) missing.push(`time "${mapping.time}"`);
+    if (!header.includes(mapping.value)) missing.push(`value "${mapping.value}"`);
+    if (missing.length > 0) {
+      throw new Error(
+        `file source: "${this.path}": CSV header has no column for ${missing.join(', ')}; columns are: ${header.join(', ')}` +
+          (missing.some((m) => m.startsWith('key')) ? ' (use key "=name" for a constant key)' : ''),
+      );
+    }
+  }
+
+  private async readJson(stream: Readable, out: SourceOutput): Promise<void> {
+    const parts: Buffer[] = [];
+    for await (const chunk of this.chunks(stream)) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    if (this.abort.signal.aborted) return;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    } catch (err) {
+      throw new Error(`file source: "${this.path}" is not a valid JSON document: ${(err as Error).message}`);
+    }
+    parts.length = 0;
+    const records = findRecords(doc, this.recordsPath, `"${this.path}"`);
+    for (let i = 0; i < records.length && !this.abort.signal.aborted; i++) {
+      const el = records[i];
+      this.decoder.record(el);
+      if (this.decoder.pendingEvents + this.decoder.pendingRejects >= this.batchMax) await this.flush(out);
+    }
+    await this.flush(out);
+  }
+
+  private async flushIfFull(out: SourceOutput): Promise<void> {
+    if (this.pacer !== null || this.decoder.pendingEvents >= this.batchMax || this.decoder.pendingRejects >= this.batchMax) {
+      await this.flush(out);
+    }
+  }
+
+  /** Hand over the decoded batch: dead letters at once, events in slices of batchMax (paced if asked). */
+  private async flush(out: SourceOutput): Promise<void> {
+    const { events, rejects } = this.decoder.drain();
+    this.records += events.length + rejects.length;
+    if (rejects.length > 0) out.reject(rejects);
+    if (events.length === 0) return;
+    if (this.pacer === null) {
+      for (let i = 0; i < events.length && !this.abort.signal.aborted; i += this.batchMax) {
+        await this.emit(out, i === 0 && events.length <= this.batchMax ? events : events.slice(i, i + this.batchMax));
+      }
+      return;
+    }
+    let start = 0;
+    for (let i = 0; i < events.length; i++) {
+      const wait = this.pacer.delayMs(events[i].timestamp);
+      if (wait > 2) {
+        if (i > start) await this.emit(out, events.slice(start, i));
+        start = i;
+        await this.sleep(wait, this.abort.signal);
+        if (this.abort.signal.aborted) return;
+      }
+      if (i + 1 - start >= this.batchMax) {
+        await this.emit(out, events.slice(start, i + 1));
+        start = i + 1;
+      }
+    }
+    if (start < events.length) await this.emit(out, events.slice(start));
+  }
+
+  private async emit(out: SourceOutput, events: StreamEvent[]): Promise<void> {
+    const p = out.emit(events);
+    if (p) await p;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * HTTP ingest source: `POST /ingest` with a body of NDJSON lines or a JSON array of events (or one
+ * JSON object), parsed as it streams in: the body is never held whole.
+ *
+ * - Format: `Content-Type: application/x-ndjson` (or jsonl / text/plain) = NDJSON; otherwise the
+ *   first non-space byte decides: `[` = JSON array, `{` with `application/json` = JSON value(s),
+ *   anything else = NDJSON.
+ * - Limits: `maxBodyBytes` (413, also up front from Content-Length), `maxRecordBytes` per record
+ *   (the record is rejected as too_large, the rest of the body still counts).
+ * - Auth: with `token` set, `Authorization: Bearer <token>` is required (401). Without a token only
+ *   clients on a loopback connection are served (401 otherwise), so a server bound beyond loopback
+ *   needs a token.
+ * - Backpressure: under `block`, while `out.emit` returns a pending promise the request is not read
+ *   further (the client is held by TCP flow control). Under the drop policies, a request arriving
+ *   while `isSaturated()` is true gets 429 with `Retry-After`.
+ * - Answer: 200 `{ accepted, rejected, reasons: { <reason>: n } }`; rejected records are also
+ *   dead-lettered with their raw text.
+ * Mount `handle(req, res)` on an existing server, or `listen({host, port})` for a standalone one.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { Source, SourceOutput } from '../component';
+import { EdgeDecoder } from '../decode/decode';
+import { PartialFieldMappingSchema, type FieldMapping } from '../decode/field-mapping';
+import { JsonValueSplitter, NdjsonBodySplitter, type BodySplitter, type SplitItem } from './http-body-splitter';
+import { countBytes, deliver, errorMessage, isPromise, type SourceMetrics } from './live-source-support';
+
+/** Options of {@link HttpIngestSource} (zod schema; sizes in bytes). */
+export const httpIngestOptionsSchema = z
+  .object({
+    /** Request path served. */
+    path: z.string().startsWith('/').default('/ingest'),
+    /** Largest accepted body (413 beyond). Default 10 MiB. */
+    maxBodyBytes: z.number().int().min(1).default(10 * 1024 * 1024),
+    /** Largest accepted record (line or array element); larger ones are rejected as too_large. */
+    maxRecordBytes: z.number().int().min(1).default(1024 * 1024),
+    /** Bearer token; required by clients when set. Without it, only loopback clients are served. */
+    token: z.string().min(8, { error: 'token: at least 8 characters' }).optional(),
+    /** Seconds sent in Retry-After with a 429. */
+    retryAfterSec: z.number().int().min(1).default(1),
+    mapping: PartialFieldMappingSchema.optional(),
+  })
+  .strict();
+
+/** Options as accepted (defaults optional). */
+export type HttpIngestOptionsInput = z.input<typeof httpIngestOptionsSchema>;
+/** Options after validation. */
+export type HttpIngestOptions = z.output<typeof httpIngestOptionsSchema>;
+
+/** Runtime dependencies (not part of the config). */
+export interface HttpIngestDeps {
+  metrics?: SourceMetrics;
+  now?: () => number;
+  name?: string;
+  /** True while the ingress queue is full under a drop policy: new requests get 429. */
+  isSaturated?: () => boolean;
+}
+
+/** The JSON answer of one ingest request. */
+export interface IngestResponse {
+  accepted: number;
+  rejected: number;
+  reasons: Record<string, number>;
+}
+
+const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json-lines', 'text/plain'];
+
+/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses, and "localhost". */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return a === '::1' || a === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(a);
+}
+
+/** `POST /ingest` endpoint implementing {@link Source}. See the module comment. */
+export class HttpIngestSource implements Source {
+  readonly name: string;
+  readonly options: HttpIngestOptions;
+  private readonly deps: HttpIngestDeps;
+  private out?: SourceOutput;
+  private stopping = false;
+  private finish?: () => void;
+  private server?: Server;
+  private requests = 0;
+
+  /** @throws Error (zod message) when the options are invalid. */
+  constructor(options: HttpIngestOptionsInput = {}, deps: HttpIngestDeps = {}) {
+    this.options = httpIngestOptionsSchema.parse(options);
+    this.deps = deps;
+    this.name = deps.name ?? 'http';
+    // Fail now on a bad mapping rather than on the first request.
+    new EdgeDecoder(this.name, this.options.mapping as Partial<FieldMapping> | undefined);
+  }
+
+  /**
+   * Throw when serving on `host` would expose the endpoint beyond loopback without a token.
+   * @throws Error naming the host and the fix.
+   */
+  checkBind(host: string): void {
+    if (!this.options.token && !isLoopback(host)) {
+      throw new Error(`http ingest: bound to ${host} (beyond loopback) without a token; set source.token`);
+    }
+  }
+
+  /** Accept requests and deliver to `out` until `stop()`. */
+  run(out: SourceOutput): Promise<void> {
+    if (this.out) return Promise.reject(new Error(`${this.name}: run() called twice`));
+    if (this.stopping) return Promise.resolve();
+    this.out = out;
+    this.deps.metrics?.connectionState(this.name, 'connected');
+    return new Promise<void>((resolve) => (this.finish = resolve));
+  }
+
+  /** Stop accepting (new requests get 503), close the standalone server if any. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    const server = this.server;
+    if (server) {
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
+    }
+    this.deps.metrics?.connectionState(this.name, 'stopped');
+    this.finish?.();
+  }
+
+  /** Requests handled so far. */
+  position(): { requests: number } {
+    return { requests: this.requests };
+  }
+
+  /**
+   * Standalone server on `host:port` (port 0 = random) serving only the ingest path.
+   * @throws Error when the host is beyond loopback without a token, or the port cannot be bound.
+   */
+  async listen(opts: { host?: string; port?: number } = {}): Promise<{ url: string; port: number }> {
+    const host = opts.host ?? '127.0.0.1';
+    this.checkBind(host);
+    const server = createServer((req, res) => {
+      this.handle(req, res).then(
+        (handled) => {
+          if (!handled) sendJson(res, 404, { error: `not found; POST ${this.options.path}` });
+        },
+        (err) => {
+          if (!res.headersSent) sendJson(res, 500, { error: errorMessage(err) });
+          else res.destroy();
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, host, () => resolve());
+    });
+    this.server = server;
+    const port = (server.address() as AddressInfo).port;
+    const h = host.includes(':') ? `[${host}]` : host;
+    return { url: `http://${h}:${port}${this.options.path}`, port };
+  }
+
+  /**
+   * Serve one request if it is for the ingest path: returns false (untouched) otherwise, true once
+   * the response was sent. Never rejects for bad input (that is a 4xx answer).
+   */
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== this.options.path) return false;
+    this.requests++;
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: `use POST ${this.options.path}` });
+      return true;
+    }
+    const denied = this.authorize(req);
+    if (denied) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      sendJson(res, 401, { error: denied });
+      req.resume();
+      return true;
+    }
+    const out = this.out;
+    if (!out || this.stopping) {
+      sendJson(res, 503, { error: 'ingest source is not running' });
+      req.resume();
+      return true;
+    }
+    const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase();
+    if (encoding !== 'identity') {
+      sendJson(res, 415, { error: `Content-Encoding ${encoding} is not supported; send the body uncompressed` });
+      req.resume();
+      return true;
+    }
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.options.maxBodyBytes) {
+      this.tooLarge(res, req, { accepted: 0, rejected: 0, reasons: {} });
+      return true;
+    }
+    if (this.deps.isSaturated?.()) {
+      res.setHeader('Retry-After', String(this.options.retryAfterSec));
+      sendJson(res, 429, { error: 'ingress queue is full, retry later' });
+      req.resume();
+      return true;
+    }
+    await this.ingest(req, res, out);
+    return true;
+  }
+
+  private authorize(req: IncomingMessage): string | undefined {
+    const token = this.options.token;
+    if (!token) {
+      return isLoopback(req.socket.localAddress) && isLoopback(req.socket.remoteAddress)
+        ? undefined
+        : 'this ingest endpoint is reachable beyond loopback: configure a token and send Authorization: Bearer <token>';
+    }
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) return 'missing Authorization: Bearer <token>';
+    const given = Buffer.from(m[1].trim());
+    const want = Buffer.from(token);
+    if (given.length !== want.length || !timingSafeEqual(given, want)) return 'invalid bearer token';
+    return undefined;
+  }
+
+  /** Stream the body through the splitter and decoder, emitting per chunk; answer with counts. */
+  private async ingest(req: IncomingMessage, res: ServerResponse, out: SourceOutput): Promise<void> {
+    const o = this.options;
+    const decoder = new EdgeDecoder(this.name, o.mapping as Partial<FieldMapping> | undefined, this.deps.now);
+    const counts: IngestResponse = { accepted: 0, rejected: 0, reasons: {} };
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    let splitter: BodySplitter | undefined = NDJSON_TYPES.includes(contentType) ? new NdjsonBodySplitter(o.maxRecordBytes) : undefined;
+    let total = 0;
+
+    const hand = async (items: SplitItem[]) => {
+      for (const it of items) {
+        if (it.kind === 'record') decoder.line(it.text);
+        else if (it.kind === 'too_large') decoder.reject(it.prefix, 'too_large', `record of ${it.bytes} bytes exceeds maxRecordBytes ${o.maxRecordBytes}`);
+        else decoder.reject(it.raw, 'invalid_json', it.detail);
+      }
+      const batch = decoder.drain();
+      counts.accepted += batch.events.length;
+      counts.rejected += batch.rejects.length;
+      for (const r of batch.rejects) counts.reasons[r.reason] = (counts.reasons[r.reason] ?? 0) + 1;
+      const p = deliver(this.name, out, this.deps.metrics, batch);
+      // Under `block`: the next chunk is not read until the engine took this one.
+      if (isPromise(p)) await p;
+    };
+
+    try {
+      // destroyOnReturn false: leaving the loop on 413 must not kill the socket before the answer is out.
+      for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+        total += chunk.length;
+        countBytes(this.name, chunk.length, out, this.deps.metrics);
+        if (total > o.maxBodyBytes) {
+          this.tooLarge(res, req, counts);
+          return;
+        }
+        splitter ??= pickSplitter(chunk, contentType, o.maxRecordBytes);
+        if (!splitter) continue; // only whitespace so far
+        await hand(splitter.push(chunk));
+      }
+      if (splitter) await hand(splitter.end());
+    } catch (err) {
+      // The client went away mid-body: what was decoded so far is in the engine; nothing to answer.
+      this.deps.metrics?.errors(this.name, 'source', 'request_aborted', 1);
+      if (!res.headersSent) sendJson(res, 400, { error: `request body failed: ${errorMessage(err)}`, ...counts });
+      return;
+    }
+    sendJson(res, 200, counts);
+  }
+
+  private tooLarge(res: ServerResponse, req: IncomingMessage, counts: IngestResponse): void {
+    this.deps.metrics?.errors(this.name, 'source', 'body_too_large', 1);
+    res.setHeader('Connection', 'close');
+    sendJson(res, 413, { error: `body exceeds maxBodyBytes ${this.options.maxBodyBytes}`, ...counts });
+    // Stop reading: close the connection once the answer is out.
+    res.on('finish', () => req.destroy());
+  }
+}
+
+/** Choose the splitter from the first non-space byte (whitespace-only chunk → undefined). */
+function pickSplitter(chunk: Buffer, contentType: string, maxRecordBytes: number): BodySplitter | undefined {
+  for (const b of chunk) {
+    if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) continue;
+    if (b === 0x5b) return new JsonValueSplitter('array', maxRecordBytes);
+    if (b === 0x7b && contentType === 'application/json') return new JsonValueSplitter('values', maxRecordBytes);
+    return new NdjsonBodySplitter(maxRecordBytes);
+  }
+  return undefined;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,109 @@
+/**
+ * The source a pipeline reads from: one zod schema per source kind (discriminated on `type`) and
+ * the factory that builds it. Each source's own options live next to its code; this file only routes.
+ */
+import { z } from 'zod';
+import type { Source } from '../component';
+import { FileSource } from './file-source';
+import { HttpIngestSource, httpIngestOptionsSchema } from './http-ingest-source';
+import type { SourceMetrics } from './live-source-support';
+import { MqttSource, mqttOptionsCheck, mqttSourceFields } from './mqtt-source';
+import { NatsSource, natsOptionsCheck, natsSourceFields } from './nats-source';
+import { SimulatedSource } from './simulated-source';
+import { SystemSource, systemSourceOptionsSchema } from './system-source';
+
+const mappingSchema = z
+  .object({
+    key: z.string().min(1),
+    time: z.string().min(1),
+    value: z.string().min(1),
+    unit: z.string().min(1),
+    timeUnit: z.enum(['ms', 's', 'iso', 'auto']),
+  })
+  .partial()
+  .strict();
+
+/** Simulated sensors: `sensors` keys emitting `rateEventsPerSec` in total, with out-of-order jitter. */
+export const simSourceSchema = z
+  .object({
+    type: z.literal('sim'),
+    sensors: z.number().int().min(1).max(100_000).default(10),
+    rateEventsPerSec: z.number().min(1).max(5_000_000).default(1000),
+    jitterMs: z.number().min(0).default(0),
+    malformedRate: z.number().min(0).max(1).default(0),
+    seed: z.number().int().optional(),
+  })
+  .strict();
+
+/** Replay of a JSONL / JSON / CSV file (`-` = stdin), as fast as possible or paced. */
+export const fileSourceSchema = z
+  .object({
+    type: z.literal('file'),
+    path: z.string().min(1),
+    format: z.enum(['jsonl', 'json', 'csv']).optional(),
+    mapping: mappingSchema.optional(),
+    records: z.string().optional(),
+    speed: z.union([z.number().positive(), z.literal('max')]).default('max'),
+  })
+  .strict();
+
+/** MQTT subscription (mqtt-source.ts): topic filters, QoS 0/1, key from payload or a topic level. */
+export const mqttSourceSchema = mqttSourceFields.extend({ type: z.literal('mqtt') }).refine(...mqttOptionsCheck);
+
+/** NATS JetStream durable pull consumer(s) (nats-source.ts), at-least-once, optional partitions. */
+export const natsSourceSchema = natsSourceFields.extend({ type: z.literal('nats') }).refine(...natsOptionsCheck);
+
+/** `POST /ingest` on the engine's metrics server (http-ingest-source.ts): NDJSON or a JSON array. */
+export const httpSourceSchema = httpIngestOptionsSchema.extend({ type: z.literal('http') });
+
+/** This machine's CPU, memory, network and disk rates, every `intervalMs` (system-source.ts). */
+export const systemSourceSchema = systemSourceOptionsSchema.extend({ type: z.literal('system') });
+
+/** Every source kind the engine can run. */
+export const sourceConfigSchema = z.discriminatedUnion('type', [
+  simSourceSchema,
+  fileSourceSchema,
+  mqttSourceSchema,
+  natsSourceSchema,
+  httpSourceSchema,
+  systemSourceSchema,
+]);
+
+/** A validated source configuration. */
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+/** Runtime dependencies of the live sources (not part of the config). */
+export interface SourceDeps {
+  /** Where live sources report bytes in, parse errors, connection state and reconnects. */
+  metrics?: SourceMetrics;
+  /** Processing-time clock, ms since epoch. */
+  now?: () => number;
+  /** HTTP ingest: true while the ingress queue is full under a drop policy (answers 429). */
+  isSaturated?: () => boolean;
+}
+
+/** Build the source a configuration names. Throws on options the source itself rejects. */
+export function createSource(config: SourceConfig, deps: SourceDeps = {}): Source {
+  switch (config.type) {
+    case 'sim':
+      return new SimulatedSource(config);
+    case 'file':
+      return new FileSource(config);
+    case 'mqtt': {
+      const { type: _t, ...opts } = config;
+      return new MqttSource(opts, { metrics: deps.metrics, now: deps.now });
+    }
+    case 'nats': {
+      const { type: _t, ...opts } = config;
+      return new NatsSource(opts, { metrics: deps.metrics, now: deps.now });
+    }
+    case 'http': {
+      const { type: _t, ...opts } = config;
+      return new HttpIngestSource(opts, { metrics: deps.metrics, now: deps.now, isSaturated: deps.isSaturated });
+    }
+    case 'system': {
+      const { type: _t, ...opts } = config;
+      return new SystemSource(opts, { metrics: deps.metrics, now: deps.now });
+    }
+  }
+}

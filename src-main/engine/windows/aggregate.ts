@@ -1,0 +1,58 @@
+/**
+ * Incremental, mergeable aggregate of one key in one window (or one slice of a window):
+ * count, sum, min, max, alertCount. O(1) memory whatever the number of events; merge is
+ * associative and commutative, so slices combine into windows and sessions merge.
+ */
+export class Aggregate {
+  count = 0;
+  sum = 0;
+  min = Infinity;
+  max = -Infinity;
+  /** Events whose value was strictly greater than the alert threshold in force when they arrived. */
+  alertCount = 0;
+  /** Processing time (ms) of the newest contributing event's arrival: for latency metrics. */
+  lastArrivalMs = 0;
+
+  /** Fold one value in. `alertThreshold` is compared with `>` (as in the tutorial). */
+  add(value: number, alertThreshold: number, arrivalMs: number): void {
+    this.count++;
+    this.sum += value;
+    if (value < this.min) this.min = value;
+    if (value > this.max) this.max = value;
+    if (value > alertThreshold) this.alertCount++;
+    if (arrivalMs > this.lastArrivalMs) this.lastArrivalMs = arrivalMs;
+  }
+
+  /** Merge another aggregate into this one (in place). */
+  merge(other: Aggregate): void {
+    this.count += other.count;
+    this.sum += other.sum;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+    this.alertCount += other.alertCount;
+    if (other.lastArrivalMs > this.lastArrivalMs) this.lastArrivalMs = other.lastArrivalMs;
+  }
+
+  /** A copy, so a merged view never aliases slice state. */
+  clone(): Aggregate {
+    const copy = new Aggregate();
+    copy.merge(this);
+    return copy;
+  }
+
+  /** Plain-object form for checkpoints. */
+  toJSON(): { count: number; sum: number; min: number; max: number; alertCount: number } {
+    return { count: this.count, sum: this.sum, min: this.min, max: this.max, alertCount: this.alertCount };
+  }
+
+  /** Inverse of toJSON. */
+  static fromJSON(o: { count: number; sum: number; min: number; max: number; alertCount: number }): Aggregate {
+    const a = new Aggregate();
+    a.count = o.count;
+    a.sum = o.sum;
+    a.min = o.min;
+    a.max = o.max;
+    a.alertCount = o.alertCount;
+    return a;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Tumbling and hopping windows, aligned to the epoch, aggregated per slice (pane) as Arroyo does:
+ * slice length = gcd(size, slide). Each event updates exactly one slice aggregate; a window's
+ * result combines its slices when it fires. So a 24 h window sliding every 15 min costs one update
+ * per event, not 96. A tumbling window is the case slide = size (one slice per window).
+ */
+import type { StreamEvent, WindowKind } from '../../../src-shared/types';
+import { Aggregate } from './aggregate';
+import { MinHeap } from './min-heap';
+import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from './window-operator';
+
+type Slice = Map<string, Aggregate>;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Largest multiple of `step` that is <= t (also for negative t). */
+function floorTo(t: number, step: number): number {
+  return Math.floor(t / step) * step;
+}
+
+/** Window operator for tumbling (`slide = size`) and hopping windows. */
+export class SlicedWindowOperator extends WindowOperator {
+  private readonly sizeMs: number;
+  private readonly slideMs: number;
+  private readonly sliceMs: number;
+  private readonly kind: WindowKind;
+  private readonly slices = new Map<number, Slice>();
+  /** Slice starts by cleanup time (end of the last window containing the slice + allowed lateness). */
+  private readonly cleanup = new MinHeap<number>();
+  /** Ends of windows that hold state and have not fired yet. */
+  private readonly pending = new MinHeap<number>();
+  private readonly pendingEnds = new Set<number>();
+  private aggregates = 0;
+
+  /** Throws if the window spec is not tumbling/hopping or its durations are not positive integers. */
+  constructor(opts: WindowOperatorOptions) {
+    super(opts);
+    const w = opts.window;
+    if (w.kind === 'session') throw new Error('SlicedWindowOperator handles tumbling and hopping windows only');
+    this.kind = w.kind;
+    this.sizeMs = w.sizeMs;
+    this.slideMs = w.kind === 'hopping' ? w.slideMs : w.sizeMs;
+    this.sliceMs = gcd(this.sizeMs, this.slideMs);
+  }
+
+  stateSize(): number {
+    return this.aggregates;
+  }
+
+  protected accept(e: StreamEvent, arrivalMs: number, out: OperatorOutput): boolean {
+    const t = e.timestamp;
+    const lastStart = floorTo(t, this.slideMs);
+    if (lastStart + this.sizeMs + this.allowedLatenessMs <= this.wm) return false;
+
+    const sliceStart = floorTo(t, this.sliceMs);
+    let slice = this.slices.get(sliceStart);
+    const isNewSlice = slice === undefined;
+    if (slice === undefined) {
+      slice = new Map();
+      this.slices.set(sliceStart, slice);
+      this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
+    }
+    let agg = slice.get(e.sensorId);
+    if (agg === undefined) {
+      agg = new Aggregate();
+      slice.set(e.sensorId, agg);
+      this.aggregates++;
+    }
+    agg.add(e.value, this.alertThreshold, arrivalMs);
+
+    // Fast path: the slice already existed and none of its windows has fired yet.
+    const firstStart = floorTo(t - this.sizeMs, this.slideMs) + this.slideMs;
+    if (!isNewSlice && firstStart + this.sizeMs > this.wm) return true;
+
+    for (let ws = firstStart; ws <= lastStart; ws += this.slideMs) {
+      const we = ws + this.sizeMs;
+      if (we > this.wm) {
+        if (!this.pendingEnds.has(we)) {
+          this.pendingEnds.add(we);
+          this.pending.push(we, we);
+        }
+      } else if (we + this.allowedLatenessMs > this.wm) {
+        this.emitKey(ws, e.sensorId, out);
+      }
+    }
+    return true;
+  }
+
+  protected nextTimer(): number {
+    return Math.min(this.pending.peekPriority(), this.cleanup.peekPriority());
+  }
+
+  protected fire(out: OperatorOutput): void {
+    while (this.pending.size > 0 && this.pending.peekPriority() <= this.wm) {
+      const we = this.pending.pop()!;
+      this.pendingEnds.delete(we);
+      this.emitWindow(we - this.sizeMs, out);
+    }
+    while (this.cleanup.size > 0 && this.cleanup.peekPriority() <= this.wm) {
+      const sliceStart = this.cleanup.pop()!;
+      const slice = this.slices.get(sliceStart);
+      if (slice !== undefined) this.aggregates -= slice.size;
+      this.slices.delete(sliceStart);
+    }
+  }
+
+  /** On-time firing: one result per key with state in `[windowStart, windowStart + size)`. */
+  private emitWindow(windowStart: number, out: OperatorOutput): void {
+    const combined = new Map<string, Aggregate>();
+    for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
+      const slice = this.slices.get(s);
+      if (slice === undefined) continue;
+      for (const [key, agg] of slice) {
+        const acc = combined.get(key);
+        if (acc === undefined) combined.set(key, this.sliceMs === this.sizeMs ? agg : agg.clone());
+        else acc.merge(agg);
+      }
+    }
+    if (combined.size === 0) return;
+    const emittedAt = this.now();
+    let newestArrival = 0;
+    for (const [key, agg] of combined) {
+      out.results.push(this.result(windowStart, key, agg, false, emittedAt));
+      if (agg.lastArrivalMs > newestArrival) newestArrival = agg.lastArrivalMs;
+    }
+    out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
+  }
+
+  /** Late firing for one key: a late-but-allowed event changed a window that already fired. */
+  private emitKey(windowStart: number, key: string, out: OperatorOutput): void {
+    let acc: Aggregate | undefined;
+    for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
+      const agg = this.slices.get(s)?.get(key);
+      if (agg === undefined) continue;
+      if (acc === undefined) acc = agg.clone();
+      else acc.merge(agg);
+    }
+    if (acc === undefined) return;
+    const emittedAt = this.now();
+    out.results.push(this.result(windowStart, key, acc, true, emittedAt));
+    out.latenciesMs.push(Math.max(0, emittedAt - acc.lastArrivalMs));
+  }
+
+  private result(windowStart: number, key: string, agg: Aggregate, isUpdate: boolean, emittedAt: number) {
+    return {
+      windowStart,
+      windowEnd: windowStart + this.sizeMs,
+      sensorId: key,
+      count: agg.count,
+      sum: agg.sum,
+      avg: agg.sum / agg.count,
+      min: agg.min,
+      max: agg.max,
+      alertCount: agg.alertCount,
+      windowKind: this.kind,
+      isUpdate,
+      emittedAt,
+    };
+  }
+}

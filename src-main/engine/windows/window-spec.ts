@@ -1,0 +1,53 @@
+/**
+ * Window specs as users write them on the command line and in config files:
+ * `tumbling:5s`, `hopping:10s:2s` (size, slide), `session:30s` (gap).
+ */
+import { z } from 'zod';
+import type { WindowSpec } from '../../../src-shared/types';
+import { formatDuration, parseDuration } from '../time/duration';
+
+const positiveMs = z.number().int('must be a whole number of ms').positive('must be > 0');
+
+/** zod schema of a WindowSpec object; sizes are whole ms, slide <= size. */
+export const windowSpecSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('tumbling'), sizeMs: positiveMs }).strict(),
+    z.object({ kind: z.literal('hopping'), sizeMs: positiveMs, slideMs: positiveMs }).strict(),
+    z.object({ kind: z.literal('session'), gapMs: positiveMs }).strict(),
+  ])
+  .refine((w) => w.kind !== 'hopping' || w.slideMs <= w.sizeMs, {
+    message: 'hopping window slide must be <= size (otherwise events between windows belong to none)',
+    path: ['slideMs'],
+  });
+
+const FORMS = 'expected tumbling:SIZE, hopping:SIZE:SLIDE or session:GAP, e.g. tumbling:5s, hopping:10s:2s, session:30s';
+
+/**
+ * Parses `kind:duration[:duration]` into a WindowSpec.
+ * @throws Error naming the text and the accepted forms.
+ */
+export function parseWindowSpec(text: string): WindowSpec {
+  const [kind, ...parts] = text.trim().split(':');
+  const durations = parts.map((p) => {
+    try {
+      return parseDuration(p);
+    } catch (e) {
+      throw new Error(`invalid window "${text}": ${(e as Error).message}`);
+    }
+  });
+  let spec: unknown;
+  if (kind === 'tumbling' && durations.length === 1) spec = { kind, sizeMs: durations[0] };
+  else if (kind === 'hopping' && durations.length === 2) spec = { kind, sizeMs: durations[0], slideMs: durations[1] };
+  else if (kind === 'session' && durations.length === 1) spec = { kind, gapMs: durations[0] };
+  else throw new Error(`invalid window "${text}": ${FORMS}`);
+  const parsed = windowSpecSchema.safeParse(spec);
+  if (!parsed.success) throw new Error(`invalid window "${text}": ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
+/** The inverse of parseWindowSpec, for logs and the UI: `tumbling:5s`. */
+export function formatWindowSpec(w: WindowSpec): string {
+  if (w.kind === 'tumbling') return `tumbling:${formatDuration(w.sizeMs)}`;
+  if (w.kind === 'hopping') return `hopping:${formatDuration(w.sizeMs)}:${formatDuration(w.slideMs)}`;
+  return `session:${formatDuration(w.gapMs)}`;
+}

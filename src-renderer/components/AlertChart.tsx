@@ -1,0 +1,31 @@
+/** Alerts per second: events above the alert threshold in the emitted results, and windows with any. */
+import { memo } from 'react';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useDashboard } from '../store/store-context';
+import { ChartCard } from './ChartCard';
+import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+
+export const AlertChart = memo(function AlertChart() {
+  const data = useDashboard((s) => s.view.alerts);
+  const threshold = useDashboard((s) => s.status?.config.alertThreshold);
+  return (
+    <ChartCard
+      title="Alerts"
+      description={`Events above the alert threshold${threshold === undefined ? '' : ` (${threshold})`} in the windows emitted, per second.`}
+      empty={data.length === 0}
+      testId="chart-alerts"
+    >
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <BarChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="t" {...timeAxisProps} />
+          <YAxis {...valueAxisProps} allowDecimals={false} />
+          <Tooltip {...tooltipProps} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Bar name="alert events" dataKey="alerts" fill={COLORS.alerts} isAnimationActive={false} />
+          <Bar name="windows with alerts" dataKey="alertWindows" fill={COLORS.alertWindows} isAnimationActive={false} />
+        </BarChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+});

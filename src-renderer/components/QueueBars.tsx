@@ -1,0 +1,66 @@
+/**
+ * One bar per bounded queue: fills with depth/capacity and turns amber, then red, as the queue fills,
+ * its producer is backpressured, or it drops events. This is where backpressure is seen live.
+ */
+import { memo } from 'react';
+import type { QueueSnapshot } from '../../src-shared/types';
+import { formatCompact, formatInteger } from '../lib/format';
+import { queueFill, queueLevel } from '../lib/series';
+import { useDashboard } from '../store/store-context';
+
+const QueueBar = memo(function QueueBar({ q, droppedNow }: { q: QueueSnapshot; droppedNow: number }) {
+  const fill = queueFill(q);
+  const level = queueLevel(q, droppedNow > 0);
+  const percent = Math.round(fill * 100);
+  return (
+    <li className={`queue queue-${level}`} data-testid={`queue-${q.name}`} data-level={level}>
+      <div className="queue-head">
+        <span className="queue-name">{q.name}</span>
+        <span className="queue-policy">{q.policy}</span>
+        <span className="queue-numbers">
+          {formatCompact(q.depthEvents)} / {formatCompact(q.capacityEvents)} events
+        </span>
+      </div>
+      <div
+        className="queue-track"
+        role="meter"
+        aria-label={`${q.name} queue fill`}
+        aria-valuemin={0}
+        aria-valuemax={q.capacityEvents}
+        aria-valuenow={q.depthEvents}
+        aria-valuetext={`${percent}% full, ${q.depthEvents} of ${q.capacityEvents} events`}
+      >
+        <div className="queue-fill" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="queue-foot">
+        <span>backpressure {Math.round(q.backpressuredMsPerSec)} ms/s</span>
+        <span>busy {Math.round(q.busyMsPerSec)} ms/s</span>
+        <span className={droppedNow > 0 ? 'dropping' : undefined}>
+          dropped {formatInteger(q.droppedEvents)}
+          {droppedNow > 0 ? ` (+${formatCompact(droppedNow)})` : ''}
+        </span>
+      </div>
+    </li>
+  );
+});
+
+export const QueueBars = memo(function QueueBars() {
+  const queues = useDashboard((s) => s.view.metrics?.queues);
+  const drops = useDashboard((s) => s.view.queueDropsDelta);
+  return (
+    <section className="card" aria-labelledby="queues-heading" data-testid="queue-bars">
+      <header className="card-header">
+        <h2 id="queues-heading">Queues</h2>
+      </header>
+      {!queues || queues.length === 0 ? (
+        <p className="empty">No queue metrics yet.</p>
+      ) : (
+        <ul className="queue-list">
+          {queues.map((q) => (
+            <QueueBar key={q.name} q={q} droppedNow={drops[q.name] ?? 0} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+});

@@ -1,0 +1,61 @@
+/** Avg (line) and min–max (band) of one sensor over its windows; the sensor is picked in a select. */
+import { memo, useId } from 'react';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { SensorPoint } from '../lib/series';
+import { useDashboard } from '../store/store-context';
+import { ChartCard } from './ChartCard';
+import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+
+const SensorPicker = memo(function SensorPicker() {
+  const id = useId();
+  const sensors = useDashboard((s) => s.view.sensors);
+  const selected = useDashboard((s) => s.view.selectedSensor);
+  const selectSensor = useDashboard((s) => s.selectSensor);
+  return (
+    <div className="inline-field">
+      <label htmlFor={id}>Sensor</label>
+      <select
+        id={id}
+        value={selected ?? ''}
+        disabled={sensors.length === 0}
+        onChange={(e) => selectSensor(e.target.value || null)}
+      >
+        {sensors.length === 0 ? <option value="">none yet</option> : null}
+        {sensors.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+});
+
+const band = (p: SensorPoint): [number, number] => [p.min, p.max];
+
+export const SensorChart = memo(function SensorChart() {
+  const data = useDashboard((s) => s.view.sensorSeries);
+  const selected = useDashboard((s) => s.view.selectedSensor);
+  return (
+    <ChartCard
+      title="Sensor windows"
+      description={`Average, minimum and maximum per window${selected ? ` for ${selected}` : ''} (x = window start, event time).`}
+      empty={data.length === 0}
+      emptyText="Waiting for window results…"
+      testId="chart-sensor"
+      actions={<SensorPicker />}
+    >
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="windowStart" {...timeAxisProps} />
+          <YAxis {...valueAxisProps} domain={['auto', 'auto']} />
+          <Tooltip {...tooltipProps} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Area name="min–max" dataKey={band} stroke="none" fill={COLORS.band} fillOpacity={0.18} isAnimationActive={false} />
+          <Line name="avg" dataKey="avg" stroke={COLORS.avg} dot={false} isAnimationActive={false} strokeWidth={2} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+});

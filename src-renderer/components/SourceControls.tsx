@@ -1,0 +1,109 @@
+/**
+ * The source choice. Sources without settings (sim, system, http) are applied as soon as chosen;
+ * file, mqtt and nats show their fields and an "Apply source" button that sends `setSource`.
+ * Options sent use the engine's field names: file {path}; mqtt {url, topics: [topic]};
+ * nats {servers: string[], stream, subjects, durable: 'streamscope-ui', createStream: true}.
+ */
+import { memo, useEffect, useId, useState } from 'react';
+import type { SourceType } from '../../src-shared/contract';
+import { buildSource, DEFAULT_SOURCE_SETTINGS as DEFAULTS, NEEDS_SETTINGS, settingText as str, type SourceSettings as Settings } from '../lib/source-settings';
+import { useDashboard } from '../store/store-context';
+
+const SOURCE_LABELS: Record<SourceType, string> = {
+  sim: 'sim — simulated sensors',
+  system: 'system — this machine’s CPU/memory',
+  file: 'file — replay a JSONL/JSON/CSV file',
+  mqtt: 'mqtt — subscribe to a broker topic',
+  nats: 'nats — JetStream subject',
+  http: 'http — POST events to the host',
+};
+
+export const SourceControls = memo(function SourceControls() {
+  const ids = { type: useId(), path: useId(), url: useId(), topic: useId(), servers: useId(), stream: useId(), subject: useId() };
+  const current = useDashboard((s) => s.status?.config.source);
+  const run = useDashboard((s) => s.run);
+  const showError = useDashboard((s) => s.showError);
+  const [type, setType] = useState<SourceType>(current?.type ?? 'sim');
+  const [settings, setSettings] = useState<Settings>(DEFAULTS);
+
+  // Follow the host's source (and its options) when it changes.
+  useEffect(() => {
+    if (!current) return;
+    setType(current.type);
+    setSettings((prev) => ({
+      path: current.type === 'file' ? str(current.path, prev.path) : prev.path,
+      mqttUrl: current.type === 'mqtt' ? str(current.url, prev.mqttUrl) : prev.mqttUrl,
+      mqttTopic: current.type === 'mqtt' ? str(current.topics, prev.mqttTopic) : prev.mqttTopic,
+      natsServers: current.type === 'nats' ? str(current.servers, prev.natsServers) : prev.natsServers,
+      natsStream: current.type === 'nats' ? str(current.stream, prev.natsStream) : prev.natsStream,
+      natsSubject: current.type === 'nats' ? str(current.subjects, prev.natsSubject) : prev.natsSubject,
+    }));
+  }, [current]);
+
+  const apply = (t: SourceType) => {
+    const built = buildSource(t, settings);
+    if (!built.ok) {
+      showError(built.error);
+      return;
+    }
+    void run({ type: 'setSource', source: built.source });
+  };
+
+  const onType = (t: SourceType) => {
+    setType(t);
+    if (!NEEDS_SETTINGS.has(t)) apply(t);
+  };
+
+  const text = (key: keyof Settings, id: string, label: string, placeholder?: string) => (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        type="text"
+        value={settings[key]}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => setSettings((s) => ({ ...s, [key]: e.target.value }))}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply(type);
+        }}
+      />
+    </div>
+  );
+
+  return (
+    <fieldset className="control-group">
+      <legend>Input</legend>
+      <div className="field">
+        <label htmlFor={ids.type}>Source</label>
+        <select id={ids.type} value={type} onChange={(e) => onType(e.target.value as SourceType)}>
+          {(Object.keys(SOURCE_LABELS) as SourceType[]).map((t) => (
+            <option key={t} value={t}>
+              {SOURCE_LABELS[t]}
+            </option>
+          ))}
+        </select>
+      </div>
+      {type === 'file' ? text('path', ids.path, 'File path', '/path/to/events.jsonl') : null}
+      {type === 'mqtt' ? (
+        <>
+          {text('mqttUrl', ids.url, 'MQTT broker URL', 'mqtt://127.0.0.1:1883')}
+          {text('mqttTopic', ids.topic, 'MQTT topic filter', 'sensors/#')}
+        </>
+      ) : null}
+      {type === 'nats' ? (
+        <>
+          {text('natsServers', ids.servers, 'NATS servers', '127.0.0.1:4222')}
+          {text('natsStream', ids.stream, 'NATS stream')}
+          {text('natsSubject', ids.subject, 'NATS subjects', 'streamscope.events.>')}
+        </>
+      ) : null}
+      {NEEDS_SETTINGS.has(type) ? (
+        <button type="button" className="secondary" onClick={() => apply(type)}>
+          Apply source
+        </button>
+      ) : null}
+    </fieldset>
+  );
+});

@@ -1,0 +1,31 @@
+/** Events received, processed and dropped per second (from `metrics.rates`), over the last ~30 s. */
+import { memo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useDashboard } from '../store/store-context';
+import { ChartCard } from './ChartCard';
+import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+
+export const ThroughputChart = memo(function ThroughputChart() {
+  const data = useDashboard((s) => s.view.throughput);
+  return (
+    <ChartCard
+      title="Throughput"
+      description="Events per second received from the source, processed by the window operator, and dropped by full queues."
+      empty={data.length === 0}
+      testId="chart-throughput"
+    >
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <XAxis dataKey="t" {...timeAxisProps} />
+          <YAxis {...valueAxisProps} />
+          <Tooltip {...tooltipProps} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Line name="received/s" dataKey="received" stroke={COLORS.received} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line name="dropped/s" dataKey="dropped" stroke={COLORS.dropped} dot={false} isAnimationActive={false} strokeWidth={2} />
+        </LineChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+});

@@ -1,0 +1,52 @@
+/**
+ * Shared chart settings: colours are CSS custom properties (styles.css defines them per theme), so
+ * charts follow the light/dark theme without re-rendering.
+ */
+import { formatClock, formatCompact } from '../lib/format';
+
+/** Series colours, by role. */
+export const COLORS = {
+  received: 'var(--series-1)',
+  processed: 'var(--series-2)',
+  dropped: 'var(--danger)',
+  avg: 'var(--series-1)',
+  band: 'var(--series-1)',
+  late: 'var(--warn)',
+  lag: 'var(--series-3)',
+  alerts: 'var(--danger)',
+  alertWindows: 'var(--warn)',
+  grid: 'var(--grid)',
+  axis: 'var(--muted)',
+} as const;
+
+/** Colours for per-queue series, cycled. */
+export const QUEUE_COLORS = ['var(--series-1)', 'var(--series-2)', 'var(--series-3)', 'var(--series-4)', 'var(--series-5)'];
+
+/** Height of every chart, px. */
+export const CHART_HEIGHT = 220;
+
+/** Props for a time X axis (ms since epoch). */
+export const timeAxisProps = {
+  type: 'number' as const,
+  domain: ['dataMin', 'dataMax'] as [string, string],
+  tickFormatter: (v: number) => formatClock(v).slice(0, 8),
+  stroke: COLORS.axis,
+  tick: { fontSize: 11 },
+  minTickGap: 40,
+};
+
+/** Props for a numeric Y axis with compact labels. */
+export const valueAxisProps = {
+  stroke: COLORS.axis,
+  tick: { fontSize: 11 },
+  width: 52,
+  tickFormatter: (v: number) => formatCompact(v),
+};
+
+/** Tooltip styling (theme colours) and time label. */
+export const tooltipProps = {
+  isAnimationActive: false,
+  contentStyle: { background: 'var(--surface)', border: '1px solid var(--border)', color: 'var(--text)', fontSize: 12 },
+  labelStyle: { color: 'var(--text)' },
+  labelFormatter: (v: unknown) => (typeof v === 'number' ? formatClock(v) : String(v)),
+};

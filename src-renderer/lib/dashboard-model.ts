@@ -1,0 +1,335 @@
+/**
+ * The dashboard's data, outside React: frames are ingested into bounded ring buffers as they arrive
+ * (cheap, O(results) per frame) and `snapshot()` copies them into plain arrays for the charts. The
+ * store calls `snapshot()` at most once per animation frame, so memory and render work stay bounded
+ * whatever the event rate.
+ */
+import type { AppStatus, Frame, LogLine } from '../../src-shared/contract';
+import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult, WindowSpec } from '../../src-shared/types';
+import { RingBuffer } from './ring-buffer';
+import {
+  alertPoint,
+  queuePoint,
+  sensorPoint,
+  throughputPoint,
+  watermarkPoint,
+  type AlertPoint,
+  type QueuePoint,
+  type SensorPoint,
+  type ThroughputPoint,
+  type WatermarkPoint,
+} from './series';
+
+/** Capacities of the ring buffers (items). */
+export interface ModelCapacity {
+  /** Points per time series (one per frame: 300 ≈ 30 s at 10 frames/s; alerts: one per second). */
+  points: number;
+  /** Latest window results kept for the table. */
+  results: number;
+  /** Windows kept per sensor for the avg/min/max chart. */
+  sensorPoints: number;
+  /** Sensors tracked at once (least recently updated evicted first, except the selected one). */
+  sensors: number;
+  /** Late events, dead letters and log lines kept each. */
+  sideOutputs: number;
+}
+
+/** Default capacities. */
+export const DEFAULT_CAPACITY: ModelCapacity = {
+  points: 300,
+  results: 200,
+  sensorPoints: 120,
+  sensors: 200,
+  sideOutputs: 50,
+};
+
+/** What the charts and tables draw: plain arrays, each already bounded. */
+export interface DashboardView {
+  throughput: ThroughputPoint[];
+  queues: QueuePoint[];
+  /** Queue names seen in the latest metrics, in the engine's order. */
+  queueNames: string[];
+  watermark: WatermarkPoint[];
+  alerts: AlertPoint[];
+  /** Latest window results, newest first. */
+  results: WindowResult[];
+  /** Tracked sensor ids, sorted. */
+  sensors: string[];
+  /** The sensor charted: the chosen one, else the first tracked one; null before any result. */
+  selectedSensor: string | null;
+  /** Windows of `selectedSensor`, oldest first. */
+  sensorSeries: SensorPoint[];
+  /** Latest metrics snapshot, null before the first frame. */
+  metrics: MetricsSnapshot | null;
+  /** Events dropped per queue between the last two snapshots (0 when unknown). */
+  queueDropsDelta: Record<string, number>;
+  /** Latest side outputs, newest first. */
+  late: LateEvent[];
+  deadLetters: DeadLetter[];
+  logs: LogLine[];
+  /** Frames ingested so far, and results the host could not send (cap / slow consumer). */
+  frames: number;
+  resultsSkipped: number;
+  lastSeq: number;
+}
+
+/** A view with nothing in it (before the first frame). */
+export function emptyView(): DashboardView {
+  return {
+    throughput: [],
+    queues: [],
+    queueNames: [],
+    watermark: [],
+    alerts: [],
+    results: [],
+    sensors: [],
+    selectedSensor: null,
+    sensorSeries: [],
+    metrics: null,
+    queueDropsDelta: {},
+    late: [],
+    deadLetters: [],
+    logs: [],
+    frames: 0,
+    resultsSkipped: 0,
+    lastSeq: 0,
+  };
+}
+
+/** Bounded buffers fed by frames; see the file comment. */
+export class DashboardModel {
+  private readonly cap: ModelCapacity;
+  private readonly throughput: RingBuffer<ThroughputPoint>;
+  private readonly queues: RingBuffer<QueuePoint>;
+  private readonly watermark: RingBuffer<WatermarkPoint>;
+  private readonly alerts: RingBuffer<AlertPoint>;
+  private readonly results: RingBuffer<WindowResult>;
+  private readonly late: RingBuffer<LateEvent>;
+  private readonly deadLetters: RingBuffer<DeadLetter>;
+  private readonly logs: RingBuffer<LogLine>;
+  /** Insertion order = least recently updated first. */
+  private readonly sensorSeries = new Map<string, RingBuffer<SensorPoint>>();
+  private sensorsVersion = 0;
+  private chosenSensor: string | null = null;
+  private metrics: MetricsSnapshot | null = null;
+  private previousMetrics: MetricsSnapshot | null = null;
+  private windowKey: string | null = null;
+  private frames = 0;
+  private resultsSkipped = 0;
+  private lastSeq = 0;
+  private status: AppStatus | null = null;
+  private statusChanged = false;
+  private last: DashboardView = emptyView();
+  private lastVersions = '';
+  private lastSensorsVersion = -1;
+
+  constructor(capacity: Partial<ModelCapacity> = {}) {
+    this.cap = { ...DEFAULT_CAPACITY, ...capacity };
+    this.throughput = new RingBuffer(this.cap.points);
+    this.queues = new RingBuffer(this.cap.points);
+    this.watermark = new RingBuffer(this.cap.points);
+    this.alerts = new RingBuffer(this.cap.points);
+    this.results = new RingBuffer(this.cap.results);
+    this.late = new RingBuffer(this.cap.sideOutputs);
+    this.deadLetters = new RingBuffer(this.cap.sideOutputs);
+    this.logs = new RingBuffer(this.cap.sideOutputs);
+  }
+
+  /**
+   * Take one frame into the buffers. Malformed parts (missing arrays, missing metrics) are skipped,
+   * never thrown: a bad frame must not take the dashboard down.
+   */
+  ingest(frame: Frame): void {
+    this.frames++;
+    if (Number.isFinite(frame.seq)) this.lastSeq = frame.seq;
+    if (Number.isFinite(frame.resultsSkipped)) this.resultsSkipped += frame.resultsSkipped;
+    if (frame.status) this.noteStatus(frame.status);
+
+    const metrics = frame.metrics;
+    const results = Array.isArray(frame.results) ? frame.results : [];
+    if (metrics && typeof metrics.at === 'number') {
+      this.previousMetrics = this.metrics;
+      this.metrics = metrics;
+      this.throughput.push(throughputPoint(metrics));
+      if (Array.isArray(metrics.queues)) this.queues.push(queuePoint(metrics));
+      this.watermark.push(watermarkPoint(metrics));
+      this.addAlerts(alertPoint(Math.floor(metrics.at / 1000) * 1000, results));
+    }
+    this.results.pushAll(results);
+    for (const r of results) this.addSensorResult(r);
+    if (Array.isArray(frame.late)) this.late.pushAll(frame.late);
+    if (Array.isArray(frame.deadLetters)) this.deadLetters.pushAll(frame.deadLetters);
+    if (Array.isArray(frame.logs)) this.logs.pushAll(frame.logs);
+  }
+
+  /**
+   * Remember the host status. A change of window spec clears the per-sensor series (windows of
+   * different sizes would not compare on one chart).
+   */
+  noteStatus(status: AppStatus): void {
+    this.status = status;
+    this.statusChanged = true;
+    const key = status?.config?.window ? windowSpecKey(status.config.window) : null;
+    if (key !== null && this.windowKey !== null && key !== this.windowKey) {
+      for (const series of this.sensorSeries.values()) series.clear();
+    }
+    if (key !== null) this.windowKey = key;
+  }
+
+  /** The status noted since the last call, or null when unchanged. */
+  takeStatus(): AppStatus | null {
+    if (!this.statusChanged) return null;
+    this.statusChanged = false;
+    return this.status;
+  }
+
+  /** Chart `sensorId` (null = the first tracked sensor). */
+  selectSensor(sensorId: string | null): void {
+    this.chosenSensor = sensorId;
+    this.lastVersions = '';
+  }
+
+  /**
+   * Plain arrays of everything buffered. Arrays of buffers that did not change since the last call
+   * are reused, so React components memoized on them skip re-rendering.
+   */
+  snapshot(): DashboardView {
+    const selected = this.currentSensor();
+    const selectedSeries = selected === null ? undefined : this.sensorSeries.get(selected);
+    const versions = [
+      this.throughput.version,
+      this.queues.version,
+      this.watermark.version,
+      this.alerts.version,
+      this.results.version,
+      this.late.version,
+      this.deadLetters.version,
+      this.logs.version,
+      selected,
+      selectedSeries?.version ?? -1,
+      this.sensorsVersion,
+    ].join('|');
+    if (versions === this.lastVersions) return this.last;
+    const prev = this.last;
+    const pick = <T>(buffer: RingBuffer<T>, previous: T[], index: number, reverse = false): T[] => {
+      const oldVersions = this.lastVersions.split('|');
+      if (oldVersions[index] === String(buffer.version)) return previous;
+      const arr = buffer.toArray();
+      return reverse ? arr.reverse() : arr;
+    };
+    const sensorsChanged = this.sensorsVersion !== this.lastSensorsVersion;
+    const view: DashboardView = {
+      throughput: pick(this.throughput, prev.throughput, 0),
+      queues: pick(this.queues, prev.queues, 1),
+      queueNames: this.queueNames(prev.queueNames),
+      watermark: pick(this.watermark, prev.watermark, 2),
+      alerts: pick(this.alerts, prev.alerts, 3),
+      results: pick(this.results, prev.results, 4, true),
+      late: pick(this.late, prev.late, 5, true),
+      deadLetters: pick(this.deadLetters, prev.deadLetters, 6, true),
+      logs: pick(this.logs, prev.logs, 7, true),
+      sensors: sensorsChanged ? [...this.sensorSeries.keys()].sort() : prev.sensors,
+      selectedSensor: selected,
+      sensorSeries: selectedSeries ? selectedSeries.toArray() : [],
+      metrics: this.metrics,
+      queueDropsDelta: this.queueDropsDelta(),
+      frames: this.frames,
+      resultsSkipped: this.resultsSkipped,
+      lastSeq: this.lastSeq,
+    };
+    this.lastSensorsVersion = this.sensorsVersion;
+    this.lastVersions = versions;
+    this.last = view;
+    return view;
+  }
+
+  private currentSensor(): string | null {
+    if (this.chosenSensor !== null && this.sensorSeries.has(this.chosenSensor)) return this.chosenSensor;
+    let first: string | null = null;
+    for (const id of this.sensorSeries.keys()) if (first === null || id < first) first = id;
+    return first ?? this.chosenSensor;
+  }
+
+  /** Alerts are summed per second of processing time (results arrive in bursts, not every frame). */
+  private addAlerts(point: AlertPoint): void {
+    const last = this.alerts.last();
+    if (last && last.t === point.t) {
+      this.alerts.replaceRecent(
+        (p) => p === last,
+        { t: point.t, alerts: last.alerts + point.alerts, alertWindows: last.alertWindows + point.alertWindows },
+        1,
+      );
+    } else {
+      this.alerts.push(point);
+    }
+  }
+
+  private addSensorResult(r: WindowResult): void {
+    if (!r || typeof r.sensorId !== 'string') return;
+    let series = this.sensorSeries.get(r.sensorId);
+    if (series) {
+      // Move to the back: most recently updated.
+      this.sensorSeries.delete(r.sensorId);
+      this.sensorSeries.set(r.sensorId, series);
+    } else {
+      this.evictSensors();
+      series = new RingBuffer<SensorPoint>(this.cap.sensorPoints);
+      this.sensorSeries.set(r.sensorId, series);
+      this.sensorsVersion++;
+    }
+    const point = sensorPoint(r);
+    const replaced =
+      r.isUpdate &&
+      series.replaceRecent((p) => p.windowStart === r.windowStart && p.windowEnd === r.windowEnd, point, 32);
+    if (!replaced) series.push(point);
+  }
+
+  /**
+   * Drop least recently updated sensors until one more fits. The charted sensor (as of the last
+   * snapshot) and the chosen one are kept. O(1) amortized per eviction (Map insertion order).
+   */
+  private evictSensors(): void {
+    const keep1 = this.chosenSensor;
+    const keep2 = this.last.selectedSensor;
+    while (this.sensorSeries.size >= this.cap.sensors) {
+      let victim: string | undefined;
+      for (const id of this.sensorSeries.keys()) {
+        if (id !== keep1 && id !== keep2) {
+          victim = id;
+          break;
+        }
+      }
+      if (victim === undefined) return;
+      this.sensorSeries.delete(victim);
+      this.sensorsVersion++;
+    }
+  }
+
+  private queueNames(previous: string[]): string[] {
+    const names = Array.isArray(this.metrics?.queues) ? this.metrics.queues.map((q) => q.name) : [];
+    return names.length === previous.length && names.every((n, i) => n === previous[i]) ? previous : names;
+  }
+
+  private queueDropsDelta(): Record<string, number> {
+    const out: Record<string, number> = {};
+    if (!this.metrics || !Array.isArray(this.metrics.queues)) return out;
+    const before = new Map((this.previousMetrics?.queues ?? []).map((q) => [q.name, q.droppedEvents]));
+    for (const q of this.metrics.queues) {
+      const prev = before.get(q.name);
+      out[q.name] = prev === undefined ? 0 : Math.max(0, q.droppedEvents - prev);
+    }
+    return out;
+  }
+}
+
+/** A stable string for a window spec (equal specs give equal keys). */
+export function windowSpecKey(w: WindowSpec): string {
+  switch (w.kind) {
+    case 'tumbling':
+      return `tumbling:${w.sizeMs}`;
+    case 'hopping':
+      return `hopping:${w.sizeMs}:${w.slideMs}`;
+    case 'session':
+      return `session:${w.gapMs}`;
+  }
+}

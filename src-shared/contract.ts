@@ -1,0 +1,193 @@
+/**
+ * The app contract: what the renderer may ask the host (commands) and what the host pushes back
+ * (frames). One contract, two transports: Electron IPC (preload exposes `window.streamscope`) and
+ * the web host's WebSocket (`/ws`). Pure TS + zod: nothing here may import Node, Electron or React.
+ */
+import { z } from 'zod';
+import type {
+  DeadLetter,
+  LateEvent,
+  MetricsSnapshot,
+  QueuePolicy,
+  WindowResult,
+  WindowSpec,
+} from './types';
+
+/** Bumped when a message shape changes incompatibly. */
+export const PROTOCOL_VERSION = 1;
+
+/** Upper bound of the events/s slider and of `setRate`. */
+export const MAX_RATE_EVENTS_PER_SEC = 1_000_000;
+
+/** Caps of one frame: the host never sends more than these per frame (the rest is counted). */
+export const FRAME_CAPS = { results: 500, late: 100, deadLetters: 100, logs: 100 } as const;
+
+/** Frame period of the host, ms (one frame per subscriber at most this often). */
+export const FRAME_INTERVAL_MS = 100;
+
+const positiveMs = z.number().int().min(1).max(24 * 3600_000);
+
+/** tumbling {sizeMs} | hopping {sizeMs, slideMs ≤ sizeMs} | session {gapMs}; all in ms. */
+export const windowSpecSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('tumbling'), sizeMs: positiveMs }).strict(),
+    z.object({ kind: z.literal('hopping'), sizeMs: positiveMs, slideMs: positiveMs }).strict(),
+    z.object({ kind: z.literal('session'), gapMs: positiveMs }).strict(),
+  ])
+  .refine((w) => w.kind !== 'hopping' || w.slideMs <= w.sizeMs, {
+    message: 'hopping window: slideMs must be ≤ sizeMs',
+  }) satisfies z.ZodType<WindowSpec>;
+
+/** What a bounded queue does when full. */
+export const queuePolicySchema = z.enum(['block', 'drop-newest', 'drop-oldest']) satisfies z.ZodType<QueuePolicy>;
+
+/** The source kinds the UI can choose; options are passed through to the engine's own schema. */
+export const sourceTypeSchema = z.enum(['sim', 'system', 'file', 'mqtt', 'nats', 'http']);
+export type SourceType = z.infer<typeof sourceTypeSchema>;
+
+/** The sink names the UI can toggle and configure. */
+export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket']);
+export type SinkName = z.infer<typeof sinkNameSchema>;
+
+/** Every command the renderer may send. Validated on the host side before anything runs. */
+export const commandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }).strict(),
+  z.object({ type: z.literal('stop') }).strict(),
+  z.object({ type: z.literal('pause') }).strict(),
+  z.object({ type: z.literal('resume') }).strict(),
+  z
+    .object({
+      type: z.literal('setRate'),
+      /** Events per second produced by the simulated source, 1..1,000,000. */
+      rateEventsPerSec: z.number().finite().min(1).max(MAX_RATE_EVENTS_PER_SEC),
+    })
+    .strict(),
+  z.object({ type: z.literal('setWindow'), window: windowSpecSchema }).strict(),
+  z.object({ type: z.literal('setAlertThreshold'), alertThreshold: z.number().finite() }).strict(),
+  z
+    .object({
+      type: z.literal('setSource'),
+      /** `type` picks the source; other keys are that source's options (validated by the engine). */
+      source: z.object({ type: sourceTypeSchema }).catchall(z.unknown()),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('setSink'),
+      sink: sinkNameSchema,
+      enabled: z.boolean(),
+      /** Sink-specific options (url, port, path, …), merged into the sink's config by the host. */
+      options: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('setQueue'),
+      queue: z.enum(['ingress', 'sink']),
+      policy: queuePolicySchema.optional(),
+      maxEvents: z.number().int().min(1).max(10_000_000).optional(),
+    })
+    .strict(),
+]);
+
+/** A validated command. */
+export type Command = z.infer<typeof commandSchema>;
+
+/** Pipeline lifecycle, as the engine reports it. */
+export type AppState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
+
+/** One sink as the UI sees it. */
+export interface UiSink {
+  name: SinkName;
+  enabled: boolean;
+  options: Record<string, unknown>;
+}
+
+/** The renderer-facing subset of the pipeline config. */
+export interface UiConfig {
+  /** The current source: `type` plus its options. */
+  source: { type: SourceType } & Record<string, unknown>;
+  /** Rate of the simulated source (events/s); null for sources without a rate. */
+  rateEventsPerSec: number | null;
+  window: WindowSpec;
+  alertThreshold: number;
+  sinks: UiSink[];
+  queues: {
+    ingress: { maxEvents: number; policy: QueuePolicy };
+    sink: { maxEvents: number; policy: QueuePolicy };
+  };
+}
+
+/** The host's state as the renderer sees it. */
+export interface AppStatus {
+  state: AppState;
+  config: UiConfig;
+  /** Prometheus endpoint of the engine's metrics server, when it runs. */
+  metricsUrl?: string;
+  transport: 'electron' | 'web';
+}
+
+/** The answer to every command: the new status, or a clear one-line reason. */
+export type CommandReply = { ok: true; status: AppStatus } | { ok: false; error: string };
+
+/** One log line of the engine or the host. `at` is ms since epoch. */
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  msg: string;
+  at: number;
+}
+
+/** One message per frame (every ~100 ms), never one per event or result. */
+export interface Frame {
+  /** Per-subscriber sequence number, from 1. */
+  seq: number;
+  /** Newest results since the last frame, at most FRAME_CAPS.results (oldest dropped first). */
+  results: WindowResult[];
+  /** Results emitted since the last frame but not included here (cap or slow consumer). */
+  resultsSkipped: number;
+  metrics: MetricsSnapshot;
+  /** Newest late events since the last frame, capped. */
+  late: LateEvent[];
+  /** Newest dead letters since the last frame, capped. */
+  deadLetters: DeadLetter[];
+  logs: LogLine[];
+  /** Present when the status changed since the last frame (and in the first frame). */
+  status?: AppStatus;
+}
+
+/** Result of "Export output.jsonl". */
+export type ExportReply =
+  | { ok: true; fileName: 'output.jsonl'; path?: string; lines: number }
+  | { ok: false; error: string };
+
+/** What the preload exposes as window.streamscope in Electron, and what the web client implements over WebSocket. */
+export interface StreamscopeApi {
+  transport: 'electron' | 'web';
+  /** Run one command; never rejects for a bad command (replies `{ok:false,error}`). */
+  send(cmd: Command): Promise<CommandReply>;
+  getStatus(): Promise<AppStatus>;
+  /** Subscribe to frames; returns unsubscribe. */
+  onFrame(cb: (frame: Frame) => void): () => void;
+  /** electron: save dialog + copy; web: downloads GET /export/output.jsonl. */
+  exportOutput(): Promise<ExportReply>;
+}
+
+/** IPC channel names (Electron). */
+export { IPC } from './ipc-channels';
+
+/** WebSocket messages, client → host: a command or a status request, correlated by `id`. */
+export const wsClientMessageSchema = z.union([
+  z.object({ id: z.number().int(), cmd: z.unknown() }).strict(),
+  z.object({ id: z.number().int(), getStatus: z.literal(true) }).strict(),
+]);
+export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
+
+/** WebSocket messages, host → client. `hello` is sent once on connect. */
+export type WsServerMessage =
+  | { hello: { protocol: number; status: AppStatus } }
+  | { id: number; reply: CommandReply }
+  | { id: number; status: AppStatus }
+  | { frame: Frame };
+
+/** Path of the WebSocket endpoint and of the export download on the web host. */
+export const WEB_PATHS = { ws: '/ws', export: '/export/output.jsonl' } as const;

@@ -1,0 +1,116 @@
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MetricsSnapshot } from '../src-shared/types';
+import { EngineMetrics } from '../src-main/engine/metrics/engine-metrics';
+import { startMetricsServer, type MetricsServer } from '../src-main/engine/metrics/metrics-server';
+import { BoundedQueue } from '../src-main/engine/queue/bounded-queue';
+
+const servers: MetricsServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function start(metrics: EngineMetrics, extra?: Parameters<typeof startMetricsServer>[0]['extraRoutes']) {
+  const s = await startMetricsServer({ metrics, host: '127.0.0.1', port: 0, extraRoutes: extra });
+  servers.push(s);
+  return s;
+}
+
+describe('metrics server', () => {
+  it('serves Prometheus text at /metrics with the registry content type', async () => {
+    const m = new EngineMetrics();
+    m.received('sim', 'source', 42);
+    m.rejected('bad_timestamp', 3);
+    const s = await start(m);
+    expect(s.url).toBe(`http://127.0.0.1:${s.port}`);
+    const res = await fetch(`${s.url}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(m.registry.contentType);
+    const text = await res.text();
+    expect(text).toContain('streamscope_component_received_events_total{component="sim",kind="source"} 42');
+    expect(text).toContain('streamscope_events_rejected_total{reason="bad_timestamp"} 3');
+  });
+
+  it('serves the snapshot at /metrics.json with every MetricsSnapshot field', async () => {
+    let t = 10_000;
+    const m = new EngineMetrics({ now: () => t });
+    m.registerQueue(new BoundedQueue({ name: 'ingress', maxEvents: 8, policy: 'block', now: () => t }));
+    m.received('sim', 'source', 30);
+    m.watermark(9_000);
+    t = 13_000;
+    const s = await start(m);
+    const res = await fetch(`${s.url}/metrics.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const snap = (await res.json()) as MetricsSnapshot;
+    const keys: Array<keyof MetricsSnapshot> = [
+      'at', 'uptimeMs', 'eventsReceived', 'eventsProcessed', 'eventsDropped', 'eventsRejected', 'lateEvents',
+      'windowsEmitted', 'backpressureEvents', 'sinkErrors', 'rates', 'watermark', 'watermarkLagMs',
+      'rejectedByReason', 'queues', 'sources', 'sinks', 'latencySeconds',
+    ];
+    expect(Object.keys(snap).sort()).toEqual([...keys].sort());
+    expect(snap.eventsReceived).toBe(30);
+    expect(snap.rates.receivedPerSec).toBe(10);
+    expect(snap.watermarkLagMs).toBe(4_000);
+    expect(snap.queues[0]).toMatchObject({ name: 'ingress', capacityEvents: 8, policy: 'block' });
+  });
+
+  it('answers /healthz and 404/405 as JSON', async () => {
+    let t = 0;
+    const m = new EngineMetrics({ now: () => t });
+    t = 1234;
+    const s = await start(m);
+    const health = await fetch(`${s.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', uptimeMs: 1234 });
+    const missing = await fetch(`${s.url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: 'not_found' });
+    const wrong = await fetch(`${s.url}/metrics`, { method: 'POST' });
+    expect(wrong.status).toBe(405);
+  });
+
+  it('lets extraRoutes handle a request first', async () => {
+    const m = new EngineMetrics();
+    const s = await start(m, async (req, res) => {
+      if (req.method !== 'POST' || req.url !== '/ingest') return false;
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ accepted: body.length }));
+      return true;
+    });
+    const res = await fetch(`${s.url}/ingest`, { method: 'POST', body: 'abc' });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ accepted: 3 });
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+  });
+
+  it('turns an extraRoutes failure into a 500 JSON response', async () => {
+    const s = await start(new EngineMetrics(), () => {
+      throw new Error('boom');
+    });
+    const res = await fetch(`${s.url}/metrics`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ error: 'internal_error', detail: 'boom' });
+  });
+
+  it('fails clearly when the port is taken', async () => {
+    const blocker = http.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startMetricsServer({ metrics: new EngineMetrics(), port })).rejects.toThrow(
+        new RegExp(`127\\.0\\.0\\.1:${port}.*already in use.*--metrics-port`),
+      );
+    } finally {
+      await new Promise<void>((r) => blocker.close(() => r()));
+    }
+  });
+
+  it('close() is idempotent and stops listening', async () => {
+    const s = await startMetricsServer({ metrics: new EngineMetrics(), port: 0 });
+    await s.close();
+    await s.close();
+    expect(s.server.listening).toBe(false);
+  });
+});
