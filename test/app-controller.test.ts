@@ -83,12 +83,21 @@ describe('AppController commands', () => {
     expect(p.config.alertThreshold).toBe(42);
     const reply = await controller.command({ type: 'setSink', sink: 'file', enabled: false });
     expect(reply.ok && reply.status.config.sinks.find((s) => s.name === 'file')?.enabled).toBe(false);
-    // the whole sinks array is replaced, other sinks untouched, file path kept
-    const lastPatch = p.reconfigures.at(-1) as { sinks: Array<Record<string, unknown>> };
-    expect(lastPatch.sinks).toHaveLength(4);
-    expect(lastPatch.sinks.find((s) => s.type === 'file')).toMatchObject({ enabled: false, path: join(dataDir, 'output.jsonl') });
+    // the engine runs exactly the enabled sinks (no `enabled` field); the app keeps the settings
+    expect(p.config.sinks).toEqual([]);
     await controller.command({ type: 'setSink', sink: 'webhook', enabled: true, options: { url: 'http://127.0.0.1:9/x' } });
-    expect(p.config.sinks.find((s) => s.type === 'webhook')).toMatchObject({ enabled: true, url: 'http://127.0.0.1:9/x' });
+    expect(p.config.sinks).toEqual([{ type: 'webhook', url: 'http://127.0.0.1:9/x' }]);
+    const r2 = await controller.command({ type: 'setSink', sink: 'file', enabled: true });
+    expect(p.config.sinks).toEqual([
+      { type: 'file', path: join(dataDir, 'output.jsonl'), append: true, maxBytes: 100 * 1024 * 1024 },
+      { type: 'webhook', url: 'http://127.0.0.1:9/x' },
+    ]);
+    expect(r2.ok && r2.status.config.sinks.map((x) => [x.name, x.enabled])).toEqual([
+      ['console', false],
+      ['file', true],
+      ['webhook', true],
+      ['websocket', false],
+    ]);
     await controller.command({ type: 'setQueue', queue: 'sink', policy: 'drop-oldest' });
     expect(p.config.queues.sink.policy).toBe('drop-oldest');
     expect(p.config.queues.ingress.policy).toBe('block');

@@ -56,7 +56,7 @@ async function started(src: MqttSource, out: SourceOutput, metrics: EngineMetric
   await until(() => metrics.snapshot().sources.some((s) => s.name === 'mqtt' && s.state === 'connected'), 'connected');
   // The subscription is sent right after CONNACK; give the broker a moment to register it.
   await new Promise((r) => setTimeout(r, 200));
-  return running;
+  return { running };
 }
 
 describe('MqttSource', () => {
@@ -117,7 +117,7 @@ describe('MqttSource', () => {
   it('under block backpressure stops reading until the emit resolves, then delivers everything', async () => {
     const root = `streamscope-test/${randomUUID()}`;
     const metrics = new EngineMetrics();
-    const src = new MqttSource({ url: URL_, topics: [`${root}/+`], qos: 1, keyFromTopicLevel: 3 }, { metrics });
+    const src = new MqttSource({ url: URL_, topics: [`${root}/+`], qos: 1, keyFromTopicLevel: 2 }, { metrics });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let blocked = true;

@@ -14,8 +14,8 @@ import {
   type LogLine,
 } from '../../src-shared/contract';
 import type { MetricsSnapshot } from '../../src-shared/types';
-import { commandToPatch } from './command-patch';
-import type { AppConfigShape } from './config-shape';
+import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
+import type { AppConfigShape, SinkEntry } from './config-shape';
 import { defaultPipelineInput, outputPath } from './default-config';
 import { FrameBuilder } from './frame-builder';
 import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
@@ -87,7 +87,10 @@ const EMPTY_METRICS: MetricsSnapshot = {
  */
 export class AppController<C extends AppConfigShape = AppConfigShape> {
   private pipeline: PipelinePort<C> | null = null;
+  /** Every sink the app knows, enabled or not; the engine runs only the enabled ones. */
+  private sinkSettings: SinkEntry[] = [];
   private unhook: Array<() => void> = [];
+  private sideOutputsHooked = false;
   private readonly subscribers = new Map<FrameSubscriber, FrameBuilder>();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Commands run one at a time, in arrival order. */
@@ -107,7 +110,8 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       this.emitLog('warn', `metrics server: ${metrics.host}:${metrics.port} is in use (EADDRINUSE); continuing without it`);
       input = { ...input, metrics: false };
     }
-    this.attach(this.opts.createPipeline(input));
+    this.sinkSettings = sinkSettingsOf(input.sinks);
+    this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(this.sinkSettings) }));
     if (this.opts.autoStart !== false) {
       const reply = await this.command({ type: 'start' });
       if (!reply.ok) this.emitLog('error', `start failed: ${reply.error}`);
@@ -117,7 +121,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   /** The current status (state, UI config, metrics URL, transport). */
   status(): AppStatus {
     const p = this.requirePipeline();
-    const status: AppStatus = { state: p.state, config: toUiConfig(p.config), transport: this.opts.transport };
+    const status: AppStatus = { state: p.state, config: toUiConfig(p.config, this.sinkSettings), transport: this.opts.transport };
     if (p.metricsServer) status.metricsUrl = p.metricsServer.url;
     return status;
   }
@@ -146,7 +150,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   /** Path of the file sink's output (the configured one, else `<dataDir>/output.jsonl`). */
   outputFile(): string {
-    const file = this.pipeline?.config.sinks.find((s) => s.type === 'file');
+    const file = this.sinkSettings.find((s) => s.type === 'file');
     return typeof file?.path === 'string' ? file.path : outputPath(this.opts.dataDir);
   }
 
@@ -197,9 +201,10 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           p.resume();
           break;
         default: {
-          const patch = commandToPatch(cmd, p.config);
+          const patch = commandToPatch(cmd, p.config, this.sinkSettings);
           if (!patch.ok) return patch;
           await p.reconfigure(patch.patch as never);
+          if (patch.sinkSettings) this.sinkSettings = patch.sinkSettings;
         }
       }
       return { ok: true, status: this.status() };
@@ -214,11 +219,13 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private async startPipeline(p: PipelinePort<C>): Promise<void> {
     try {
       await p.start();
+      this.hookSideOutputs(p);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !p.config.metrics) throw err;
       this.emitLog('warn', `metrics server: ${errorMessage(err)}; continuing without it`);
       const q = this.rebuild(p, { metrics: false });
       await q.start();
+      this.hookSideOutputs(q);
     }
   }
 
@@ -232,18 +239,34 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private attach(p: PipelinePort<C>): void {
     for (const off of this.unhook) off();
     this.pipeline = p;
+    this.sideOutputsHooked = false;
     this.unhook = [
       p.onResults((batch) => {
         for (const b of this.subscribers.values()) b.addResults(batch);
       }),
-      p.onLate((batch) => {
-        for (const b of this.subscribers.values()) b.addLate(batch);
-      }),
-      p.onDeadLetter((batch) => {
-        for (const b of this.subscribers.values()) b.addDeadLetters(batch);
-      }),
       p.onLog((line) => this.forwardLog(line)),
     ];
+  }
+
+  /**
+   * Subscribe to late events and dead letters once the pipeline has started (the engine creates
+   * its side outputs in start()). Idempotent per pipeline.
+   */
+  private hookSideOutputs(p: PipelinePort<C>): void {
+    if (this.sideOutputsHooked || p !== this.pipeline) return;
+    try {
+      this.unhook.push(
+        p.onLate((batch) => {
+          for (const b of this.subscribers.values()) b.addLate(batch);
+        }),
+        p.onDeadLetter((batch) => {
+          for (const b of this.subscribers.values()) b.addDeadLetters(batch);
+        }),
+      );
+      this.sideOutputsHooked = true;
+    } catch (err) {
+      this.emitLog('warn', `late events / dead letters not streamed to the UI: ${errorMessage(err)}`);
+    }
   }
 
   private emitLog(level: LogLine['level'], msg: string): void {
@@ -281,7 +304,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       status = this.status();
     } catch (err) {
       metrics = { ...EMPTY_METRICS, at: Date.now() };
-      status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config), transport: this.opts.transport };
+      status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings), transport: this.opts.transport };
       this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
     }
     for (const [sub, builder] of this.subscribers) {

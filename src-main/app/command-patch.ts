@@ -6,16 +6,32 @@ import type { Command } from '../../src-shared/contract';
 import type { AppConfigShape, SinkEntry } from './config-shape';
 
 /** The patch for `reconfigure`, or the reason the command cannot apply to the current config. */
-export type PatchResult = { ok: true; patch: Record<string, unknown> } | { ok: false; error: string };
+export type PatchResult =
+  | { ok: true; patch: Record<string, unknown>; sinkSettings?: SinkEntry[] }
+  | { ok: false; error: string };
+
+/** The engine's `sinks` for a set of sink settings: the enabled ones, without `enabled`. */
+export function engineSinks(settings: readonly SinkEntry[]): Array<{ type: string; [option: string]: unknown }> {
+  return settings.filter((s) => s.enabled !== false).map(({ enabled: _e, ...rest }) => rest);
+}
+
+/** Sink settings from a raw `sinks` array (entries without `enabled` count as enabled). */
+export function sinkSettingsOf(sinks: unknown): SinkEntry[] {
+  if (!Array.isArray(sinks)) return [];
+  return sinks
+    .filter((s): s is SinkEntry => !!s && typeof s === 'object' && typeof (s as SinkEntry).type === 'string')
+    .map((s) => ({ ...s, enabled: s.enabled !== false }));
+}
 
 /** Source types whose rate the events/s slider controls. */
 const RATED_SOURCES = new Set(['sim']);
 
 /**
- * Build the reconfigure patch for a config command. Sinks are replaced as a whole array (the
- * engine replaces arrays), with the named sink toggled and its options merged.
+ * Build the reconfigure patch for a config command. For `setSink` the named sink's setting is
+ * toggled and its options merged, and the patch carries the engine's whole new `sinks` array
+ * (the engine replaces arrays, and runs exactly the sinks listed).
  */
-export function commandToPatch(cmd: Command, config: AppConfigShape): PatchResult {
+export function commandToPatch(cmd: Command, config: AppConfigShape, sinkSettings: readonly SinkEntry[]): PatchResult {
   switch (cmd.type) {
     case 'setRate':
       if (!RATED_SOURCES.has(config.source.type)) {
@@ -29,12 +45,12 @@ export function commandToPatch(cmd: Command, config: AppConfigShape): PatchResul
     case 'setSource':
       return { ok: true, patch: { source: cmd.source } };
     case 'setSink': {
-      const sinks: SinkEntry[] = config.sinks.map((s) => ({ ...s }));
-      const i = sinks.findIndex((s) => s.type === cmd.sink);
+      const settings: SinkEntry[] = sinkSettings.map((s) => ({ ...s }));
+      const i = settings.findIndex((s) => s.type === cmd.sink);
       const { type: _t, enabled: _e, ...options } = cmd.options ?? {};
-      if (i >= 0) sinks[i] = { ...sinks[i], ...options, type: cmd.sink, enabled: cmd.enabled };
-      else sinks.push({ ...options, type: cmd.sink, enabled: cmd.enabled });
-      return { ok: true, patch: { sinks } };
+      if (i >= 0) settings[i] = { ...settings[i], ...options, type: cmd.sink, enabled: cmd.enabled };
+      else settings.push({ ...options, type: cmd.sink, enabled: cmd.enabled });
+      return { ok: true, patch: { sinks: engineSinks(settings) }, sinkSettings: settings };
     }
     case 'setQueue': {
       if (cmd.policy === undefined && cmd.maxEvents === undefined) {

@@ -4,7 +4,10 @@
  */
 import type { QueuePolicy, WindowSpec } from '../../src-shared/types';
 
-/** One `sinks[]` entry: `type` names the sink, `enabled` toggles it, the rest are its options. */
+/**
+ * One sink setting of the app: `type` names the sink, `enabled` toggles it (absent = enabled), the
+ * rest are its options. The engine's config holds only the enabled sinks, without `enabled`.
+ */
 export interface SinkEntry {
   type: string;
   enabled?: boolean;
@@ -20,6 +23,7 @@ export interface AppConfigShape {
     ingress: { maxEvents: number; policy: QueuePolicy };
     sink: { maxEvents: number; policy: QueuePolicy };
   };
-  sinks: SinkEntry[];
+  /** The engine's sinks: the enabled ones. */
+  sinks: Array<{ type: string; [option: string]: unknown }>;
   metrics: { host: string; port: number } | false;
 }

@@ -3,15 +3,18 @@
  * side outputs, no internals, sinks in a fixed order.
  */
 import type { SinkName, SourceType, UiConfig, UiSink } from '../../src-shared/contract';
-import type { AppConfigShape } from './config-shape';
+import type { AppConfigShape, SinkEntry } from './config-shape';
 
 /** The sinks the UI lists, in display order. */
 export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket'];
 
-/** Build the renderer-facing config. Sinks absent from the config are listed as disabled. */
-export function toUiConfig(config: AppConfigShape): UiConfig {
+/**
+ * Build the renderer-facing config from the engine's config and the app's sink settings (every
+ * sink the UI knows, enabled or not). Sinks absent from both are listed as disabled.
+ */
+export function toUiConfig(config: AppConfigShape, sinkSettings: readonly SinkEntry[]): UiConfig {
   const sinks: UiSink[] = UI_SINKS.map((name) => {
-    const entry = config.sinks.find((s) => s.type === name);
+    const entry = sinkSettings.find((s) => s.type === name);
     if (!entry) return { name, enabled: false, options: {} };
     const { type: _type, enabled, ...options } = entry;
     return { name, enabled: enabled !== false, options };

@@ -58,5 +58,6 @@ async function main(): Promise<void> {
 
 main().catch((err) => {
   console.error(`streamscope web host: ${errorMessage(err)}`);
+  if (process.env.STREAMSCOPE_DEBUG) console.error(err);
   process.exit(1);
 });

@@ -1,15 +1,18 @@
 /** Alerts per second: events above the alert threshold in the emitted results, and windows with any. */
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useDashboard } from '../store/store-context';
+import { useDashboard, useLiveDashboard } from '../store/store-context';
+import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const AlertChart = memo(function AlertChart() {
-  const data = useDashboard((s) => s.view.alerts);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.alerts, inView);
   const threshold = useDashboard((s) => s.status?.config.alertThreshold);
   return (
     <ChartCard
+      ref={ref}
       title="Alerts"
       description={`Events above the alert threshold${threshold === undefined ? '' : ` (${threshold})`} in the windows emitted, per second.`}
       empty={data.length === 0}

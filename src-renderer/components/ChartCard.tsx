@@ -1,5 +1,5 @@
 /** A titled panel around one chart, with an accessible name and a short description. */
-import { memo, useId, type ReactNode } from 'react';
+import { memo, useId, type ReactNode, type Ref } from 'react';
 
 /** Props: the title, an optional one-line description, an empty-state text, and the chart. */
 export interface ChartCardProps {
@@ -9,6 +9,8 @@ export interface ChartCardProps {
   emptyText?: string;
   testId?: string;
   actions?: ReactNode;
+  /** The section element (for visibility tracking). */
+  ref?: Ref<HTMLElement>;
   children: ReactNode;
 }
 
@@ -16,7 +18,7 @@ export interface ChartCardProps {
 export const ChartCard = memo(function ChartCard(props: ChartCardProps) {
   const headingId = useId();
   return (
-    <section className="card chart-card" aria-labelledby={headingId} data-testid={props.testId}>
+    <section ref={props.ref} className="card chart-card" aria-labelledby={headingId} data-testid={props.testId}>
       <header className="card-header">
         <h2 id={headingId}>{props.title}</h2>
         {props.actions}

@@ -2,15 +2,18 @@
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { QueuePoint } from '../lib/series';
-import { useDashboard } from '../store/store-context';
+import { useLiveDashboard } from '../store/store-context';
+import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, QUEUE_COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const QueueDepthChart = memo(function QueueDepthChart() {
-  const data = useDashboard((s) => s.view.queues);
-  const names = useDashboard((s) => s.view.queueNames);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.queues, inView);
+  const names = useLiveDashboard((s) => s.view.queueNames, inView);
   return (
     <ChartCard
+      ref={ref}
       title="Queue depth"
       description="Events waiting in each bounded queue."
       empty={data.length === 0 || names.length === 0}
@@ -41,10 +44,12 @@ export const QueueDepthChart = memo(function QueueDepthChart() {
 });
 
 export const BackpressureChart = memo(function BackpressureChart() {
-  const data = useDashboard((s) => s.view.queues);
-  const names = useDashboard((s) => s.view.queueNames);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.queues, inView);
+  const names = useLiveDashboard((s) => s.view.queueNames, inView);
   return (
     <ChartCard
+      ref={ref}
       title="Backpressure time"
       description="Milliseconds per second the producer of each queue spent blocked (0–1000)."
       empty={data.length === 0 || names.length === 0}

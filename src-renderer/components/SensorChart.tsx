@@ -2,7 +2,8 @@
 import { memo, useId } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SensorPoint } from '../lib/series';
-import { useDashboard } from '../store/store-context';
+import { useDashboard, useLiveDashboard } from '../store/store-context';
+import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
@@ -34,10 +35,12 @@ const SensorPicker = memo(function SensorPicker() {
 const band = (p: SensorPoint): [number, number] => [p.min, p.max];
 
 export const SensorChart = memo(function SensorChart() {
-  const data = useDashboard((s) => s.view.sensorSeries);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.sensorSeries, inView);
   const selected = useDashboard((s) => s.view.selectedSensor);
   return (
     <ChartCard
+      ref={ref}
       title="Sensor windows"
       description={`Average, minimum and maximum per window${selected ? ` for ${selected}` : ''} (x = window start, event time).`}
       empty={data.length === 0}

@@ -1,14 +1,17 @@
 /** Events received, processed and dropped per second (from `metrics.rates`), over the last ~30 s. */
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useDashboard } from '../store/store-context';
+import { useLiveDashboard } from '../store/store-context';
+import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const ThroughputChart = memo(function ThroughputChart() {
-  const data = useDashboard((s) => s.view.throughput);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.throughput, inView);
   return (
     <ChartCard
+      ref={ref}
       title="Throughput"
       description="Events per second received from the source, processed by the window operator, and dropped by full queues."
       empty={data.length === 0}

@@ -2,14 +2,17 @@
 import { memo } from 'react';
 import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatDurationMs } from '../lib/format';
-import { useDashboard } from '../store/store-context';
+import { useLiveDashboard } from '../store/store-context';
+import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const WatermarkChart = memo(function WatermarkChart() {
-  const data = useDashboard((s) => s.view.watermark);
+  const [ref, inView] = useInView<HTMLElement>();
+  const data = useLiveDashboard((s) => s.view.watermark, inView);
   return (
     <ChartCard
+      ref={ref}
       title="Watermark lag and late events"
       description="How far event time trails processing time, and events arriving after their windows closed (side output)."
       empty={data.length === 0}

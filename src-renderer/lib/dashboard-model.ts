@@ -43,6 +43,9 @@ export const DEFAULT_CAPACITY: ModelCapacity = {
   sideOutputs: 50,
 };
 
+/** Least interval between two updates of the sensor list, ms of metrics time. */
+const SENSOR_LIST_REFRESH_MS = 1000;
+
 /** What the charts and tables draw: plain arrays, each already bounded. */
 export interface DashboardView {
   throughput: ThroughputPoint[];
@@ -53,7 +56,7 @@ export interface DashboardView {
   alerts: AlertPoint[];
   /** Latest window results, newest first. */
   results: WindowResult[];
-  /** Tracked sensor ids, sorted. */
+  /** Tracked sensor ids, sorted (refreshed at most once per second while sensors churn). */
   sensors: string[];
   /** The sensor charted: the chosen one, else the first tracked one; null before any result. */
   selectedSensor: string | null;
@@ -122,6 +125,7 @@ export class DashboardModel {
   private last: DashboardView = emptyView();
   private lastVersions = '';
   private lastSensorsVersion = -1;
+  private sensorsListAt = 0;
 
   constructor(capacity: Partial<ModelCapacity> = {}) {
     this.cap = { ...DEFAULT_CAPACITY, ...capacity };
@@ -217,7 +221,11 @@ export class DashboardModel {
       const arr = buffer.toArray();
       return reverse ? arr.reverse() : arr;
     };
-    const sensorsChanged = this.sensorsVersion !== this.lastSensorsVersion;
+    // The sensor list (a select's options) follows churn at most once per second of metrics time.
+    const now = this.metrics?.at ?? 0;
+    const sensorsChanged =
+      this.sensorsVersion !== this.lastSensorsVersion &&
+      (prev.sensors.length === 0 || now - this.sensorsListAt >= SENSOR_LIST_REFRESH_MS || now < this.sensorsListAt);
     const view: DashboardView = {
       throughput: pick(this.throughput, prev.throughput, 0),
       queues: pick(this.queues, prev.queues, 1),
@@ -237,7 +245,10 @@ export class DashboardModel {
       resultsSkipped: this.resultsSkipped,
       lastSeq: this.lastSeq,
     };
-    this.lastSensorsVersion = this.sensorsVersion;
+    if (sensorsChanged) {
+      this.lastSensorsVersion = this.sensorsVersion;
+      this.sensorsListAt = now;
+    }
     this.lastVersions = versions;
     this.last = view;
     return view;

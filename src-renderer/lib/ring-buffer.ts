@@ -3,7 +3,8 @@
  * however many items arrive, which is what keeps the dashboard smooth at high rates.
  */
 export class RingBuffer<T> {
-  private readonly items: (T | undefined)[];
+  /** Grows up to `capacity` (allocated lazily: many small buffers may stay nearly empty). */
+  private readonly items: (T | undefined)[] = [];
   private start = 0;
   private length = 0;
   /** Bumped on every change; lets snapshots skip copying an unchanged buffer. */
@@ -14,7 +15,6 @@ export class RingBuffer<T> {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`RingBuffer capacity must be a positive integer, got ${capacity}`);
     }
-    this.items = new Array(capacity);
   }
 
   /** Number of items held (≤ capacity). */
@@ -74,7 +74,7 @@ export class RingBuffer<T> {
 
   /** Remove every item. */
   clear(): void {
-    this.items.fill(undefined);
+    this.items.length = 0;
     this.start = 0;
     this.length = 0;
     this.version++;

@@ -2,7 +2,7 @@
  * React access to the dashboard store: a provider at the root and a selector hook. Components select
  * the smallest slice they need so a frame re-renders only what changed.
  */
-import { createContext, useContext, type ReactNode } from 'react';
+import { createContext, useContext, useRef, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { DashboardActions, DashboardState, DashboardStore } from './dashboard-store';
 
@@ -18,4 +18,16 @@ export function useDashboard<T>(selector: (s: DashboardState & DashboardActions)
   const store = useContext(StoreContext);
   if (!store) throw new Error('useDashboard must be used inside <DashboardProvider>');
   return useStore(store, selector);
+}
+
+/**
+ * Like `useDashboard`, but while `live` is false the component keeps its last value and does not
+ * re-render (charts scrolled out of view skip the work of redrawing).
+ */
+export function useLiveDashboard<T>(selector: (s: DashboardState & DashboardActions) => T, live: boolean): T {
+  const held = useRef<{ value: T } | null>(null);
+  return useDashboard((s) => {
+    if (live || held.current === null) held.current = { value: selector(s) };
+    return held.current.value;
+  });
 }
