@@ -219,7 +219,7 @@ describe('dashboard store', () => {
     const unsubscribe = connectFrames(
       { onFrame: (cb) => ((listener = cb), () => (listener = undefined)) },
       store,
-      (cb) => callbacks.push(cb),
+      { schedule: (cb) => callbacks.push(cb), minIntervalMs: 0 },
     );
     let sets = 0;
     store.subscribe(() => sets++);
@@ -236,6 +236,39 @@ describe('dashboard store', () => {
     expect(listener).toBeUndefined();
     callbacks[1]();
     expect(sets).toBe(1); // closed: no publish after unsubscribe
+  });
+
+  it('leaves at least minIntervalMs between two publishes', () => {
+    const { api } = fakeApi();
+    const store = createDashboardStore(api);
+    let listener: ((f: Frame) => void) | undefined;
+    let clock = 1000;
+    const rafs: Array<() => void> = [];
+    const timers: Array<{ cb: () => void; ms: number }> = [];
+    connectFrames({ onFrame: (cb) => ((listener = cb), () => undefined) }, store, {
+      schedule: (cb) => rafs.push(cb),
+      minIntervalMs: 200,
+      now: () => clock,
+      delay: (cb, ms) => timers.push({ cb, ms }),
+    });
+    let sets = 0;
+    store.subscribe(() => sets++);
+    listener!(frame(1));
+    expect(rafs).toHaveLength(1); // first publish: next animation frame, no wait
+    rafs.shift()!();
+    expect(sets).toBe(1);
+    clock += 50;
+    listener!(frame(2));
+    listener!(frame(3));
+    expect(rafs).toHaveLength(0);
+    expect(timers).toHaveLength(1);
+    expect(timers[0].ms).toBe(150); // waits out the rest of the interval
+    clock += 150;
+    timers.shift()!.cb();
+    expect(rafs).toHaveLength(1);
+    rafs.shift()!();
+    expect(sets).toBe(2);
+    expect(store.getState().view.lastSeq).toBe(3);
   });
 
   it('pause view freezes what is shown while frames keep being buffered; resume shows the present', () => {

@@ -129,7 +129,7 @@ describe('NatsSource', () => {
     expect((await jsm.consumers.info(n.stream, n.durable)).ack_floor.stream_seq).toBe(0);
     blocked = false;
     release();
-    await until(() => r.got.length === N && src.position().consumers[n.durable].ackedStreamSeq === N, 'all delivered and acked');
+    await until(() => r.got.length === N && src.position().consumers[n.durable].ackedStreamSeq === N, 'all delivered and acked').catch((e) => { throw new Error(e.message + JSON.stringify({ got: r.got.length, pos: src.position() })); });
     await until(() => src.position().inFlight === null, 'idle');
   });
 

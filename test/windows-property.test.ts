@@ -40,7 +40,7 @@ const optsArb = fc.record({
   alertThreshold: fc.integer({ min: 0, max: 100 }),
 });
 
-function run(events: StreamEvent[], spec: WindowSpec, opts: fc.RecordValue<typeof optsArb>, cuts: number[]) {
+function run(events: StreamEvent[], spec: WindowSpec, opts: { maxOutOfOrdernessMs: number; allowedLatenessMs: number; alertThreshold: number }, cuts: number[]) {
   const op = createWindowOperator({ window: spec, ...opts, now: () => 0 });
   const out = emptyOutput();
   let from = 0;

@@ -20,7 +20,7 @@ export const AlertChart = memo(function AlertChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <BarChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} />
           <YAxis {...valueAxisProps} allowDecimals={false} />
           <Tooltip {...tooltipProps} />

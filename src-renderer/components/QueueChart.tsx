@@ -21,7 +21,7 @@ export const QueueDepthChart = memo(function QueueDepthChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} />
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} />
@@ -57,7 +57,7 @@ export const BackpressureChart = memo(function BackpressureChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} />
           <YAxis {...valueAxisProps} domain={[0, 1000]} unit="" />
           <Tooltip {...tooltipProps} />

@@ -50,7 +50,7 @@ export const SensorChart = memo(function SensorChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="windowStart" {...timeAxisProps} />
           <YAxis {...valueAxisProps} domain={['auto', 'auto']} />
           <Tooltip {...tooltipProps} />

@@ -19,7 +19,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} />
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} />

@@ -20,7 +20,7 @@ export const WatermarkChart = memo(function WatermarkChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" />
+          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} />
           <YAxis yAxisId="lag" {...valueAxisProps} tickFormatter={(v: number) => formatDurationMs(v)} width={64} />
           <YAxis yAxisId="late" orientation="right" {...valueAxisProps} />

@@ -190,6 +190,7 @@ export class NatsSource implements Source {
     for await (const m of msgs) {
       if (this.stopping) break; // not acked: redelivered to the next instance
       pending.push(m);
+      if (process.env.NATS_DBG) console.log("msg", m.seq, msgs.getPending());
       if (pending.length >= this.options.batch || msgs.getPending() === 0) {
         const batch = pending;
         pending = [];

@@ -1,0 +1,15 @@
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { NatsSource } from './src-main/engine/sources/nats-source';
+const nc = await connect({ servers: '127.0.0.1:4222' });
+const js = jetstream(nc); const jsm = await jetstreamManager(nc);
+const id = Math.random().toString(36).slice(2, 10);
+const stream = `dbg_${id}`;
+await jsm.streams.add({ name: stream, subjects: [`dbg.${id}.>`] });
+for (let i = 0; i < 30; i++) await js.publish(`dbg.${id}.x`, JSON.stringify({ sensorId: 'k', timestamp: i, value: i }));
+const gateMode = process.argv[2] === 'gate';
+let got = 0; let release!: () => void; const gate = new Promise<void>((r) => (release = r)); let blocked = gateMode;
+const src = new NatsSource({ stream, subjects: `dbg.${id}.>`, durable: 'd', batch: 8 });
+src.run({ emit: (e) => { got += e.length; console.log('emit', e.length, got); return blocked ? gate : undefined; }, reject: () => {} });
+setTimeout(() => { blocked = false; release(); }, 500);
+setTimeout(async () => { console.log('final', got, JSON.stringify(src.position())); await src.stop(); await jsm.streams.delete(stream); await nc.close(); }, 4000);
