@@ -2,8 +2,7 @@
 import { memo } from 'react';
 import type { WindowResult } from '../../src-shared/types';
 import { formatClock, formatValue } from '../lib/format';
-import { useLiveDashboard } from '../store/store-context';
-import { useInView } from './use-in-view';
+import { useDashboard } from '../store/store-context';
 
 /** Rows shown (the store keeps up to 200; the DOM gets at most this many). */
 const MAX_ROWS = 100;
@@ -25,12 +24,11 @@ const Row = memo(function Row({ r }: { r: WindowResult }) {
 });
 
 export const ResultsTable = memo(function ResultsTable() {
-  const [ref, inView] = useInView<HTMLElement>();
-  const results = useLiveDashboard((s) => s.view.results, inView);
-  const skipped = useLiveDashboard((s) => s.view.resultsSkipped, inView);
+  const results = useDashboard((s) => s.view.results);
+  const skipped = useDashboard((s) => s.view.resultsSkipped);
   const rows = results.length > MAX_ROWS ? results.slice(0, MAX_ROWS) : results;
   return (
-    <section ref={ref} className="card table-card" aria-labelledby="results-heading">
+    <section className="card table-card" aria-labelledby="results-heading">
       <header className="card-header">
         <h2 id="results-heading">Latest window results</h2>
         <span className="card-meta">

@@ -1,18 +1,16 @@
 /** Late events, dead letters and log lines: the newest few of each, so nothing vanishes silently. */
 import { memo } from 'react';
 import { formatClock } from '../lib/format';
-import { useLiveDashboard } from '../store/store-context';
-import { useInView } from './use-in-view';
+import { useDashboard } from '../store/store-context';
 
 const SHOWN = 12;
 
 export const SideOutputs = memo(function SideOutputs() {
-  const [ref, inView] = useInView<HTMLElement>();
-  const late = useLiveDashboard((s) => s.view.late, inView);
-  const dead = useLiveDashboard((s) => s.view.deadLetters, inView);
-  const logs = useLiveDashboard((s) => s.view.logs, inView);
+  const late = useDashboard((s) => s.view.late);
+  const dead = useDashboard((s) => s.view.deadLetters);
+  const logs = useDashboard((s) => s.view.logs);
   return (
-    <section ref={ref} className="card side-outputs" aria-labelledby="side-heading">
+    <section className="card side-outputs" aria-labelledby="side-heading">
       <header className="card-header">
         <h2 id="side-heading">Side outputs and log</h2>
       </header>

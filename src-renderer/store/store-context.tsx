@@ -21,13 +21,20 @@ export function useDashboard<T>(selector: (s: DashboardState & DashboardActions)
 }
 
 /**
- * Like `useDashboard`, but while `live` is false the component keeps its last value and does not
- * re-render (charts scrolled out of view skip the work of redrawing).
+ * Like `useDashboard`, but while `live` is false (the component is scrolled out of view) the value
+ * is refreshed only once every `offscreenEveryFrames` frames (2 s at 10 frames/s), so hidden charts
+ * cost little and are never far behind (full-page screenshots stay meaningful). Deterministic: the
+ * value depends only on the store state.
  */
-export function useLiveDashboard<T>(selector: (s: DashboardState & DashboardActions) => T, live: boolean): T {
-  const held = useRef<{ value: T } | null>(null);
+export function useLiveDashboard<T>(
+  selector: (s: DashboardState & DashboardActions) => T,
+  live: boolean,
+  offscreenEveryFrames = 20,
+): T {
+  const held = useRef<{ value: T; bucket: number } | null>(null);
   return useDashboard((s) => {
-    if (live || held.current === null) held.current = { value: selector(s) };
+    const bucket = Math.floor(s.view.frames / offscreenEveryFrames);
+    if (live || held.current === null || held.current.bucket !== bucket) held.current = { value: selector(s), bucket };
     return held.current.value;
   });
 }

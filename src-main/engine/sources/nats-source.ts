@@ -186,23 +186,28 @@ export class NatsSource implements Source {
     const msgs = await consumer.consume({ max_messages: this.options.batch, abort_on_missing_resource: true });
     this.iters.add(msgs);
     if (this.stopping) msgs.stop();
+    // Micro-batching: take every message already received (they resolve before a macrotask tick),
+    // up to `batch`, then hand them over in one emit and ack them.
+    const it = msgs[Symbol.asyncIterator]();
+    let next = it.next();
     let pending: JsMsg[] = [];
-    for await (const m of msgs) {
-      if (this.stopping) break; // not acked: redelivered to the next instance
-      pending.push(m);
-      if (process.env.NATS_DBG) console.log("msg", m.seq, msgs.getPending());
-      if (pending.length >= this.options.batch || msgs.getPending() === 0) {
-        const batch = pending;
-        pending = [];
-        const f = this.flush(b.durable, batch, out, decoder, keyField);
-        this.flushing.add(f);
-        try {
-          await f;
-        } finally {
-          this.flushing.delete(f);
-        }
+    while (!this.stopping) {
+      const r = await next;
+      if (r.done || this.stopping) break; // unprocessed messages are not acked: redelivered later
+      pending.push(r.value);
+      next = it.next();
+      if (pending.length < this.options.batch && (await Promise.race([next.then(() => true), macrotask()]))) continue;
+      const batch = pending;
+      pending = [];
+      const f = this.flush(b.durable, batch, out, decoder, keyField);
+      this.flushing.add(f);
+      try {
+        await f;
+      } finally {
+        this.flushing.delete(f);
       }
     }
+    void it.return?.(undefined)?.catch(() => undefined);
   }
 
   /** Decode a batch of messages, hand the events over, and ack the messages once taken. */
@@ -218,7 +223,8 @@ export class NatsSource implements Source {
       if (m.seq > cpos.deliveredStreamSeq) cpos.deliveredStreamSeq = m.seq;
       const text = m.string();
       if (text.trim() === '') {
-        rejects.push({ raw: '', reason: 'invalid_json', detail: `empty payload on ${m.subject} (stream seq ${m.seq})`, source: this.name, at: (this.now ?? Date.now)() });
+        decoder.reject('', 'invalid_json', `empty payload on ${m.subject} (stream seq ${m.seq})`);
+        for (const r of decoder.drain().rejects) rejects.push(r);
         continue;
       }
       decodeJsonPayload(decoder, text, undefined, keyField);
@@ -309,4 +315,9 @@ export class NatsSource implements Source {
     }
     if (!nc.isClosed()) await nc.close().catch(() => undefined);
   }
+}
+
+/** Resolves false after the current macrotask (I/O already received has been handled by then). */
+function macrotask(): Promise<false> {
+  return new Promise((resolve) => setImmediate(() => resolve(false)));
 }
