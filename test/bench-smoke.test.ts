@@ -57,31 +57,28 @@ describe('bench workload', () => {
   });
 });
 
+const ALL: ContenderName[] = ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'];
+// Event counts are small on purpose: the point is equality, not speed (the 24 h / 15 min workload
+// puts every event into 96 windows, so it gets fewer).
 const WORKLOADS = [
-  { index: 0, label: 'tumbling 1s', names: ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'] },
-  { index: 1, label: 'hopping 10s/1s', names: ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'] },
-  { index: 2, label: 'hopping 24h/15min', names: ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'] },
-  { index: 3, label: 'session 5s gap', names: ['naive', 'streamscope', 'streamscope-operator', 'floor'] },
+  { index: 0, label: 'tumbling 1s', events: 5000 },
+  { index: 1, label: 'hopping 10s/1s', events: 5000 },
+  { index: 2, label: 'hopping 24h/15min', events: 1500 },
+  { index: 3, label: 'session 5s gap', events: 5000 },
 ] as const;
 
-describe.each(WORKLOADS)('bench contenders agree: $label', ({ index, names }) => {
+describe.each(WORKLOADS)('bench contenders agree: $label', ({ index, events }) => {
   it.each([7, 300])('with %i keys', async (keys) => {
-    const events = 5000;
     const reference = await runContender('floor', index, events, keys);
     expect(reference.size).toBeGreaterThan(0);
     let total = 0;
     for (const v of reference.values()) total += Number(v.split('/')[0]);
     const spec = benchWorkloads(events, [keys])[index];
     if (spec.window.kind === 'tumbling' || spec.window.kind === 'session') expect(total).toBe(events);
-    for (const name of names) {
+    for (const name of ALL) {
       const got = await runContender(name, index, events, keys);
       expect({ name, size: got.size }).toEqual({ name, size: reference.size });
       for (const [k, v] of reference) expect({ name, k, v: got.get(k) }).toEqual({ name, k, v });
     }
-  });
-
-  it('rxjs refuses session windows with a clear error', async () => {
-    if (index !== 3) return;
-    await expect(runContender('rxjs', 3, 100, 3)).rejects.toThrow(/session/);
   });
 });

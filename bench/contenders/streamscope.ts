@@ -43,15 +43,14 @@ export function benchPipelineConfig(job: Pick<ContenderJob, 'window' | 'maxOutOf
 export const streamscope: Contender = async (job, sink) => {
   const pipeline = new Pipeline(benchPipelineConfig(job), { hostSinks: [new RowCountingSink(sink)] });
   useHostSource(pipeline, new ArraySource(job.events, job.batchEvents));
-  let late = 0;
   const errors: string[] = [];
-  pipeline.onLate((b) => (late += b.length));
   pipeline.onLog((l) => {
     if (l.level === 'error') errors.push(l.msg);
   });
   await pipeline.start();
   await pipeline.done;
   if (errors.length > 0) throw new Error(`pipeline errors: ${errors.join('; ')}`);
+  const late = pipeline.metrics.snapshot().lateEvents;
   if (late > 0) throw new Error(`${late} events were late (the bench workload should have none)`);
 };
 

@@ -9,7 +9,7 @@ const MAX_ROWS = 100;
 
 const Row = memo(function Row({ r }: { r: WindowResult }) {
   return (
-    <tr className={r.alertCount > 0 ? 'row-alert' : undefined}>
+    <tr>
       <td>{formatClock(r.windowStart)}</td>
       <td>{formatClock(r.windowEnd)}</td>
       <td className="mono">{r.sensorId}</td>
@@ -17,7 +17,7 @@ const Row = memo(function Row({ r }: { r: WindowResult }) {
       <td className="num">{formatValue(r.avg)}</td>
       <td className="num">{formatValue(r.min)}</td>
       <td className="num">{formatValue(r.max)}</td>
-      <td className="num">{r.alertCount}</td>
+      <td className={r.alertCount > 0 ? 'num cell-alert' : 'num'}>{r.alertCount}</td>
       <td>{r.isUpdate ? 'update' : ''}</td>
     </tr>
   );

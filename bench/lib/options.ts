@@ -1,0 +1,68 @@
+/** Command-line options of `npm run bench` (`tsx bench/run.ts [options]`). */
+import { parseArgs } from 'node:util';
+
+/** Parsed options. Counts in events, times in ms. */
+export interface BenchOptions {
+  quick: boolean;
+  rounds: number;
+  events: number;
+  /** Key counts for the tumbling workload. */
+  tumblingKeys: number[];
+  /** Key counts for the hopping and session workloads. */
+  otherKeys: number[];
+  /** Events of the memory row (one key, one window). */
+  memoryEvents: number;
+  /** Events of the HTTP ingest row. */
+  httpEvents: number;
+  childTimeoutMs: number;
+  rendererMs: number;
+  skip: Set<string>;
+  only?: Set<string>;
+}
+
+/** Usage text. */
+export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000]
+  [--memory-events N] [--skip contenders,process,http,memory,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+
+/** Parses argv (without node and script). Throws on unknown options. */
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      rounds: { type: 'string' },
+      events: { type: 'string' },
+      keys: { type: 'string' },
+      'memory-events': { type: 'string' },
+      skip: { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick as boolean;
+  const num = (v: unknown, d: number): number => {
+    if (v === undefined) return d;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`expected a positive integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const keys = values.keys === undefined ? undefined : String(values.keys).split(',').map((k) => num(k, 1));
+  return {
+    quick,
+    rounds: num(values.rounds, quick ? 2 : 3),
+    events: num(values.events, quick ? 300_000 : 5_000_000),
+    tumblingKeys: keys ?? [100, 10_000],
+    otherKeys: keys ?? (quick ? [10_000] : [100, 10_000]),
+    memoryEvents: num(values['memory-events'], quick ? 1_000_000 : 10_000_000),
+    httpEvents: quick ? 300_000 : 2_000_000,
+    childTimeoutMs: quick ? 25_000 : 300_000,
+    rendererMs: quick ? 3000 : 5000,
+    skip: new Set(values.skip === undefined ? [] : String(values.skip).split(',')),
+    only: values.only === undefined ? undefined : new Set(String(values.only).split(',')),
+  };
+}
