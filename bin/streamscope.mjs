@@ -27,7 +27,11 @@ async function ensureBundle() {
     const { build } = await import('esbuild');
     await build({
       entryPoints: [join(root, 'src-main', 'cli', 'main.ts')],
-      outfile: bundle,
+      outdir: dirname(bundle),
+      entryNames: 'streamscope',
+      splitting: true,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
       bundle: true,
       platform: 'node',
       format: 'esm',

@@ -174,7 +174,7 @@ describe('DashboardModel', () => {
       { t: 0, alerts: 4, alertWindows: 2 },
       { t: 1000, alerts: 2, alertWindows: 1 },
     ]);
-    expect(v.queueDropsDelta).toEqual({ ingress: 7 });
+    expect(v.queueDropRates).toEqual({ ingress: 70 }); // 7 events in 100 ms
     expect(v.queues.at(-1)).toEqual({ t: 200, depth: { ingress: 9 }, backpressureMsPerSec: { ingress: 700 } });
     expect(v.queueNames).toEqual(['ingress']);
   });

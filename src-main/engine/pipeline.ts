@@ -169,7 +169,12 @@ export class Pipeline {
     this.operatorLoop = this.runOperator();
     this.ticker = setInterval(() => this.tick(), this.tickMs);
     this.ticker.unref?.();
-    this.startSource();
+    try {
+      await this.startSource();
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
     this.log('info', `pipeline started: source ${this.cfg.source.type}, window ${JSON.stringify(this.cfg.window)}`);
   }
 
@@ -249,7 +254,7 @@ export class Pipeline {
         src.setRate(next.source.rateEventsPerSec);
       } else {
         await this.stopSource();
-        this.startSource();
+        await this.startSource();
         this.log('info', `source switched to ${next.source.type}`);
       }
     }
@@ -304,8 +309,8 @@ export class Pipeline {
     return this.ingress.put(events);
   }
 
-  private startSource(): void {
-    const source = createSource(this.cfg.source, {
+  private async startSource(): Promise<void> {
+    const source = await createSource(this.cfg.source, {
       metrics: this.metrics,
       now: this.now,
       isSaturated: () => this.ingress.policy !== 'block' && this.ingress.depth >= this.ingress.capacity,

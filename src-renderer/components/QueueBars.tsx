@@ -8,9 +8,9 @@ import { formatCompact, formatInteger } from '../lib/format';
 import { queueFill, queueLevel } from '../lib/series';
 import { useDashboard } from '../store/store-context';
 
-const QueueBar = memo(function QueueBar({ q, droppedNow }: { q: QueueSnapshot; droppedNow: number }) {
+const QueueBar = memo(function QueueBar({ q, dropRate }: { q: QueueSnapshot; dropRate: number }) {
   const fill = queueFill(q);
-  const level = queueLevel(q, droppedNow > 0);
+  const level = queueLevel(q, dropRate > 0);
   const percent = Math.round(fill * 100);
   return (
     <li className={`queue queue-${level}`} data-testid={`queue-${q.name}`} data-level={level}>
@@ -30,14 +30,14 @@ const QueueBar = memo(function QueueBar({ q, droppedNow }: { q: QueueSnapshot; d
         aria-valuenow={q.depthEvents}
         aria-valuetext={`${percent}% full, ${q.depthEvents} of ${q.capacityEvents} events`}
       >
-        <div className="queue-fill" style={{ width: `${percent}%` }} />
+        <div className="queue-fill" style={{ transform: `scaleX(${fill})` }} />
       </div>
       <div className="queue-foot">
         <span>backpressure {Math.round(q.backpressuredMsPerSec)} ms/s</span>
         <span>busy {Math.round(q.busyMsPerSec)} ms/s</span>
-        <span className={droppedNow > 0 ? 'dropping' : undefined}>
+        <span className={dropRate > 0 ? 'dropping' : undefined}>
           dropped {formatInteger(q.droppedEvents)}
-          {droppedNow > 0 ? ` (+${formatCompact(droppedNow)})` : ''}
+          {dropRate > 0 ? ` (${formatCompact(dropRate)}/s)` : ''}
         </span>
       </div>
     </li>
@@ -46,7 +46,7 @@ const QueueBar = memo(function QueueBar({ q, droppedNow }: { q: QueueSnapshot; d
 
 export const QueueBars = memo(function QueueBars() {
   const queues = useDashboard((s) => s.view.metrics?.queues);
-  const drops = useDashboard((s) => s.view.queueDropsDelta);
+  const dropRates = useDashboard((s) => s.view.queueDropRates);
   return (
     <section className="card" aria-labelledby="queues-heading" data-testid="queue-bars">
       <header className="card-header">
@@ -57,7 +57,7 @@ export const QueueBars = memo(function QueueBars() {
       ) : (
         <ul className="queue-list">
           {queues.map((q) => (
-            <QueueBar key={q.name} q={q} droppedNow={drops[q.name] ?? 0} />
+            <QueueBar key={q.name} q={q} dropRate={dropRates[q.name] ?? 0} />
           ))}
         </ul>
       )}

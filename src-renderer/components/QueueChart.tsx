@@ -5,7 +5,7 @@ import type { QueuePoint } from '../lib/series';
 import { useLiveDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, QUEUE_COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, COLORS, QUEUE_COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const QueueDepthChart = memo(function QueueDepthChart() {
   const [ref, inView] = useInView<HTMLElement>();
@@ -22,7 +22,7 @@ export const QueueDepthChart = memo(function QueueDepthChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
@@ -58,7 +58,7 @@ export const BackpressureChart = memo(function BackpressureChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
           <YAxis {...valueAxisProps} domain={[0, 1000]} unit="" />
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -5,7 +5,7 @@ import type { SensorPoint } from '../lib/series';
 import { useDashboard, useLiveDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 const SensorPicker = memo(function SensorPicker() {
   const id = useId();
@@ -51,7 +51,7 @@ export const SensorChart = memo(function SensorChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="windowStart" {...timeAxisProps} />
+          <XAxis dataKey="windowStart" {...timeAxisProps} ticks={ticksOf(data, (p) => p.windowStart)} />
           <YAxis {...valueAxisProps} domain={['auto', 'auto']} />
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

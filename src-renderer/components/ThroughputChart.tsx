@@ -4,7 +4,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { useLiveDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const ThroughputChart = memo(function ThroughputChart() {
   const [ref, inView] = useInView<HTMLElement>();
@@ -20,7 +20,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />

@@ -5,7 +5,7 @@ import { formatDurationMs } from '../lib/format';
 import { useLiveDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
 export const WatermarkChart = memo(function WatermarkChart() {
   const [ref, inView] = useInView<HTMLElement>();
@@ -21,7 +21,7 @@ export const WatermarkChart = memo(function WatermarkChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={{ top: 8, right: 4, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
           <YAxis yAxisId="lag" {...valueAxisProps} tickFormatter={(v: number) => formatDurationMs(v)} width={64} />
           <YAxis yAxisId="late" orientation="right" {...valueAxisProps} />
           <Tooltip {...tooltipProps} />

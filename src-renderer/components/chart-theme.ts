@@ -3,6 +3,7 @@
  * charts follow the light/dark theme without re-rendering.
  */
 import { formatClock, formatCompact } from '../lib/format';
+import { timeTicks } from '../lib/time-ticks';
 
 /** Series colours, by role. */
 export const COLORS = {
@@ -32,8 +33,21 @@ export const timeAxisProps = {
   tickFormatter: (v: number) => formatClock(v).slice(0, 8),
   stroke: COLORS.axis,
   tick: { fontSize: 11 },
-  minTickGap: 40,
+  minTickGap: 24,
 };
+
+/** Round-second ticks for a time axis over the values `key` gives for `data` (any order). */
+export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
+  if (data.length === 0) return [];
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of data) {
+    const v = key(d);
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return timeTicks(min, max, maxTicks);
+}
 
 /** Props for a numeric Y axis with compact labels. */
 export const valueAxisProps = {

@@ -64,8 +64,8 @@ export interface DashboardView {
   sensorSeries: SensorPoint[];
   /** Latest metrics snapshot, null before the first frame. */
   metrics: MetricsSnapshot | null;
-  /** Events dropped per queue between the last two snapshots (0 when unknown). */
-  queueDropsDelta: Record<string, number>;
+  /** Events dropped per second per queue, between the last two snapshots (0 when unknown). */
+  queueDropRates: Record<string, number>;
   /** Latest side outputs, newest first. */
   late: LateEvent[];
   deadLetters: DeadLetter[];
@@ -89,7 +89,7 @@ export function emptyView(): DashboardView {
     selectedSensor: null,
     sensorSeries: [],
     metrics: null,
-    queueDropsDelta: {},
+    queueDropRates: {},
     late: [],
     deadLetters: [],
     logs: [],
@@ -240,7 +240,7 @@ export class DashboardModel {
       selectedSensor: selected,
       sensorSeries: selectedSeries ? selectedSeries.toArray() : [],
       metrics: this.metrics,
-      queueDropsDelta: this.queueDropsDelta(),
+      queueDropRates: this.queueDropRates(),
       frames: this.frames,
       resultsSkipped: this.resultsSkipped,
       lastSeq: this.lastSeq,
@@ -321,13 +321,15 @@ export class DashboardModel {
     return names.length === previous.length && names.every((n, i) => n === previous[i]) ? previous : names;
   }
 
-  private queueDropsDelta(): Record<string, number> {
+  private queueDropRates(): Record<string, number> {
     const out: Record<string, number> = {};
     if (!this.metrics || !Array.isArray(this.metrics.queues)) return out;
+    const prevAt = this.previousMetrics?.at;
+    const dtMs = prevAt === undefined ? 0 : this.metrics.at - prevAt;
     const before = new Map((this.previousMetrics?.queues ?? []).map((q) => [q.name, q.droppedEvents]));
     for (const q of this.metrics.queues) {
       const prev = before.get(q.name);
-      out[q.name] = prev === undefined ? 0 : Math.max(0, q.droppedEvents - prev);
+      out[q.name] = prev === undefined || dtMs <= 0 ? 0 : (Math.max(0, q.droppedEvents - prev) * 1000) / dtMs;
     }
     return out;
   }

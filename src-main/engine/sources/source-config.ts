@@ -4,24 +4,12 @@
  */
 import { z } from 'zod';
 import type { Source } from '../component';
-import { FileSource } from './file-source';
-import { HttpIngestSource, httpIngestOptionsSchema } from './http-ingest-source';
+import { PartialFieldMappingSchema } from '../decode/field-mapping';
+import { httpIngestOptionsSchema } from './http-ingest-source';
 import type { SourceMetrics } from './live-source-support';
-import { MqttSource, mqttOptionsCheck, mqttSourceFields } from './mqtt-source';
-import { NatsSource, natsOptionsCheck, natsSourceFields } from './nats-source';
-import { SimulatedSource } from './simulated-source';
-import { SystemSource, systemSourceOptionsSchema } from './system-source';
-
-const mappingSchema = z
-  .object({
-    key: z.string().min(1),
-    time: z.string().min(1),
-    value: z.string().min(1),
-    unit: z.string().min(1),
-    timeUnit: z.enum(['ms', 's', 'iso', 'auto']),
-  })
-  .partial()
-  .strict();
+import { mqttOptionsCheck, mqttSourceFields } from './mqtt-options';
+import { natsOptionsCheck, natsSourceFields } from './nats-options';
+import { systemSourceOptionsSchema } from './system-options';
 
 /** Simulated sensors: `sensors` keys emitting `rateEventsPerSec` in total, with out-of-order jitter. */
 export const simSourceSchema = z
@@ -41,7 +29,7 @@ export const fileSourceSchema = z
     type: z.literal('file'),
     path: z.string().min(1),
     format: z.enum(['jsonl', 'json', 'csv']).optional(),
-    mapping: mappingSchema.optional(),
+    mapping: PartialFieldMappingSchema.optional(),
     records: z.string().optional(),
     speed: z.union([z.number().positive(), z.literal('max')]).default('max'),
   })
@@ -82,28 +70,34 @@ export interface SourceDeps {
   isSaturated?: () => boolean;
 }
 
-/** Build the source a configuration names. Throws on options the source itself rejects. */
-export function createSource(config: SourceConfig, deps: SourceDeps = {}): Source {
+/**
+ * Build the source a configuration names. Each source module (and its client library: mqtt, NATS,
+ * systeminformation) is loaded only when used, so a file replay starts fast.
+ * Throws on options the source itself rejects.
+ */
+export async function createSource(config: SourceConfig, deps: SourceDeps = {}): Promise<Source> {
+  const { metrics, now } = deps;
   switch (config.type) {
     case 'sim':
-      return new SimulatedSource(config);
+      return new (await import('./simulated-source')).SimulatedSource(config);
     case 'file':
-      return new FileSource(config);
+      return new (await import('./file-source')).FileSource(config);
     case 'mqtt': {
       const { type: _t, ...opts } = config;
-      return new MqttSource(opts, { metrics: deps.metrics, now: deps.now });
+      return new (await import('./mqtt-source')).MqttSource(opts, { metrics, now });
     }
     case 'nats': {
       const { type: _t, ...opts } = config;
-      return new NatsSource(opts, { metrics: deps.metrics, now: deps.now });
+      return new (await import('./nats-source')).NatsSource(opts, { metrics, now });
     }
     case 'http': {
       const { type: _t, ...opts } = config;
-      return new HttpIngestSource(opts, { metrics: deps.metrics, now: deps.now, isSaturated: deps.isSaturated });
+      const { HttpIngestSource } = await import('./http-ingest-source');
+      return new HttpIngestSource(opts, { metrics, now, isSaturated: deps.isSaturated });
     }
     case 'system': {
       const { type: _t, ...opts } = config;
-      return new SystemSource(opts, { metrics: deps.metrics, now: deps.now });
+      return new (await import('./system-source')).SystemSource(opts, { metrics, now });
     }
   }
 }

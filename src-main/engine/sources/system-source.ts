@@ -17,24 +17,9 @@ import si from 'systeminformation';
 import { z } from 'zod';
 import type { StreamEvent } from '../../../src-shared/types';
 import type { Source, SourceOutput } from '../component';
+import { systemSourceOptionsSchema, type SystemSourceOptions, type SystemSourceOptionsInput } from './system-options';
 import { deliver, isPromise, sleep, type SourceMetrics } from './live-source-support';
 
-/** Options of {@link SystemSource} (zod schema). */
-export const systemSourceOptionsSchema = z
-  .object({
-    /** Sampling period, ms. */
-    intervalMs: z.number().int().min(100).max(3_600_000).default(1000),
-    /** Prepended to every key, e.g. "host1." (default none). */
-    keyPrefix: z.string().default(''),
-    /** Network interfaces to report (default: all). */
-    interfaces: z.array(z.string().min(1)).optional(),
-  })
-  .strict();
-
-/** Options as accepted (defaults optional). */
-export type SystemSourceOptionsInput = z.input<typeof systemSourceOptionsSchema>;
-/** Options after validation. */
-export type SystemSourceOptions = z.output<typeof systemSourceOptionsSchema>;
 
 /** Cumulative counters of one sample. */
 interface Sample {

@@ -1,0 +1,50 @@
+/** The app controller on the real engine Pipeline: commands reach the engine, refusals come back as replies. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { AppController } from '../src-main/app/app-controller';
+import { createEnginePipeline, type EngineConfig } from '../src-main/app/engine-pipeline';
+import type { Frame } from '../src-shared/contract';
+
+let dataDir: string;
+let controller: AppController<EngineConfig>;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'streamscope-engine-app-'));
+  controller = new AppController<EngineConfig>({ transport: 'web', dataDir, metrics: false, frameIntervalMs: 50, createPipeline: createEnginePipeline });
+  await controller.init();
+});
+afterEach(async () => {
+  await controller.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+it('runs the default pipeline and applies UI commands to the engine', async () => {
+  expect(controller.status().state).toBe('running');
+  const frames: Frame[] = [];
+  controller.subscribe({ send: (f) => frames.push(f) });
+  expect((await controller.command({ type: 'setWindow', window: { kind: 'tumbling', sizeMs: 500 } })).ok).toBe(true);
+  const rate = await controller.command({ type: 'setRate', rateEventsPerSec: 2000 });
+  expect(rate.ok && rate.status.config.rateEventsPerSec).toBe(2000);
+  await vi.waitFor(() => expect(frames.flatMap((f) => f.results).some((r) => r.windowEnd - r.windowStart === 500)).toBe(true), { timeout: 30_000 });
+  expect(frames.at(-1)!.metrics.eventsReceived).toBeGreaterThan(0);
+  const off = await controller.command({ type: 'setSink', sink: 'file', enabled: false });
+  expect(off.ok && off.status.config.sinks.find((s) => s.name === 'file')?.enabled).toBe(false);
+  const stop = await controller.command({ type: 'stop' });
+  expect(stop.ok && stop.status.state).toBe('stopped');
+  const start = await controller.command({ type: 'start' });
+  expect(start.ok && start.status.state).toBe('running');
+  expect(start.ok && start.status.config.window).toEqual({ kind: 'tumbling', sizeMs: 500 });
+}, 60_000);
+
+it('returns the engine refusal of an invalid source as a reply', async () => {
+  const reply = await controller.command({ type: 'setSource', source: { type: 'file' } });
+  expect(reply.ok).toBe(false);
+  expect(!reply.ok && reply.error).toMatch(/^setSource: .*path/);
+  const webhook = await controller.command({ type: 'setSink', sink: 'webhook', enabled: true, options: { url: 'not a url' } });
+  expect(webhook.ok).toBe(false);
+  expect(!webhook.ok && webhook.error).toMatch(/url/);
+  expect(controller.status().config.sinks.find((s) => s.name === 'webhook')?.enabled).toBe(false);
+  expect(controller.status().state).toBe('running');
+});
