@@ -3,10 +3,16 @@
  * slice length = gcd(size, slide). Each event updates exactly one slice aggregate; a window's
  * result combines its slices when it fires. So a 24 h window sliding every 15 min costs one update
  * per event, not 96. A tumbling window is the case slide = size (one slice per window).
+ *
+ * Hopping windows combine slices per key through a Two-Stacks FIFO (two-stacks.ts): as windows
+ * advance, slices enter and leave each key's queue once, so firing costs O(1) per key rather than
+ * O(slices per window). A slice changed after it entered the queues (an event behind the watermark)
+ * marks its key dirty, and that key is rebuilt from the slices at the next firing.
  */
 import type { StreamEvent, WindowKind } from '../../../src-shared/types';
 import { Aggregate } from './aggregate';
 import { MinHeap } from './min-heap';
+import { TwoStacks } from './two-stacks';
 import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from './window-operator';
 
 type Slice = Map<string, Aggregate>;
@@ -34,6 +40,11 @@ export class SlicedWindowOperator extends WindowOperator {
   private readonly pending = new MinHeap<number>();
   private readonly pendingEnds = new Set<number>();
   private aggregates = 0;
+  /** Hopping only: slices with start < pushedUpTo have entered the per-key queues. */
+  private pushedUpTo = -Infinity;
+  private readonly unpushed = new MinHeap<number>();
+  private readonly keyQueues = new Map<string, TwoStacks>();
+  private readonly dirtyKeys = new Set<string>();
 
   /** Throws if the window spec is not tumbling/hopping or its durations are not positive integers. */
   constructor(opts: WindowOperatorOptions) {
@@ -62,6 +73,7 @@ export class SlicedWindowOperator extends WindowOperator {
       slice = new Map();
       this.slices.set(sliceStart, slice);
       this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
+      if (this.sliceMs !== this.sizeMs && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
     }
     let agg = slice.get(e.sensorId);
     if (agg === undefined) {
@@ -74,6 +86,7 @@ export class SlicedWindowOperator extends WindowOperator {
     // Fast path: the slice already existed and none of its windows has fired yet.
     const firstStart = floorTo(t - this.sizeMs, this.slideMs) + this.slideMs;
     if (!isNewSlice && firstStart + this.sizeMs > this.wm) return true;
+    if (sliceStart < this.pushedUpTo) this.dirtyKeys.add(e.sensorId);
 
     for (let ws = firstStart; ws <= lastStart; ws += this.slideMs) {
       const we = ws + this.sizeMs;
@@ -109,16 +122,7 @@ export class SlicedWindowOperator extends WindowOperator {
 
   /** On-time firing: one result per key with state in `[windowStart, windowStart + size)`. */
   private emitWindow(windowStart: number, out: OperatorOutput): void {
-    const combined = new Map<string, Aggregate>();
-    for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
-      const slice = this.slices.get(s);
-      if (slice === undefined) continue;
-      for (const [key, agg] of slice) {
-        const acc = combined.get(key);
-        if (acc === undefined) combined.set(key, this.sliceMs === this.sizeMs ? agg : agg.clone());
-        else acc.merge(agg);
-      }
-    }
+    const combined = this.sliceMs === this.sizeMs ? this.tumblingWindow(windowStart) : this.slideWindow(windowStart);
     if (combined.size === 0) return;
     const emittedAt = this.now();
     let newestArrival = 0;
@@ -127,6 +131,48 @@ export class SlicedWindowOperator extends WindowOperator {
       if (agg.lastArrivalMs > newestArrival) newestArrival = agg.lastArrivalMs;
     }
     out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
+  }
+
+  /** A tumbling window is its single slice. */
+  private tumblingWindow(windowStart: number): ReadonlyMap<string, Aggregate> {
+    return this.slices.get(windowStart) ?? new Map<string, Aggregate>();
+  }
+
+  /** Advances the per-key queues to `[windowStart, windowStart + size)` and reads every key's aggregate. */
+  private slideWindow(windowStart: number): Map<string, Aggregate> {
+    const windowEnd = windowStart + this.sizeMs;
+    while (this.unpushed.size > 0 && this.unpushed.peekPriority() < windowEnd) {
+      const start = this.unpushed.pop()!;
+      const slice = this.slices.get(start);
+      if (slice === undefined) continue;
+      for (const [key, agg] of slice) {
+        let q = this.keyQueues.get(key);
+        if (q === undefined) this.keyQueues.set(key, (q = new TwoStacks()));
+        q.push(start, agg);
+      }
+    }
+    if (windowEnd > this.pushedUpTo) this.pushedUpTo = windowEnd;
+    for (const key of this.dirtyKeys) this.rebuildKey(key, windowStart);
+    this.dirtyKeys.clear();
+    // Every key with a queue is visited anyway to emit its result, so eviction costs nothing extra.
+    const combined = new Map<string, Aggregate>();
+    for (const [key, q] of this.keyQueues) {
+      q.evictBefore(windowStart);
+      if (q.isEmpty) this.keyQueues.delete(key);
+      else combined.set(key, q.aggregate()!);
+    }
+    return combined;
+  }
+
+  /** Rebuilds one key's queue from the slices of `[windowStart, pushedUpTo)`. */
+  private rebuildKey(key: string, windowStart: number): void {
+    const q = new TwoStacks();
+    for (let s = windowStart; s < this.pushedUpTo; s += this.sliceMs) {
+      const agg = this.slices.get(s)?.get(key);
+      if (agg !== undefined) q.push(s, agg);
+    }
+    if (q.isEmpty) this.keyQueues.delete(key);
+    else this.keyQueues.set(key, q);
   }
 
   /** Late firing for one key: a late-but-allowed event changed a window that already fired. */
