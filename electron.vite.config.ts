@@ -16,6 +16,8 @@ export default defineConfig({
     build: {
       outDir: resolve(root, 'out/main'),
       lib: { entry: resolve(root, 'src-main/electron/main.ts') },
+      // package.json "main" points at out/main/index.js
+      rolldownOptions: { output: { entryFileNames: 'index.js' } },
     },
   },
   preload: {

@@ -147,3 +147,16 @@ describe('live pipeline', () => {
     expect(() => new Pipeline({ queues: { ingress: { policy: 'sometimes' } } })).toThrow(/queues\.ingress\.policy/);
   });
 });
+
+describe('pipeline side outputs', () => {
+  it('accepts late and dead-letter subscribers before start()', async () => {
+    const p = new Pipeline({ source: { type: 'sim', sensors: 1, rateEventsPerSec: 2000, malformedRate: 0.5 }, sinks: [], metrics: false });
+    let rejected = 0;
+    p.onDeadLetter((b) => (rejected += b.length));
+    p.onLate(() => {});
+    await p.start();
+    await until(() => rejected > 0);
+    await p.stop();
+    expect(rejected).toBe(p.metrics.snapshot().eventsRejected);
+  });
+});

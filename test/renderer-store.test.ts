@@ -203,8 +203,10 @@ describe('queueLevel', () => {
     expect(queueLevel(queue('q', 10, 100))).toBe('ok');
     expect(queueLevel(queue('q', 60, 100))).toBe('warn');
     expect(queueLevel(queue('q', 90, 100))).toBe('critical');
-    expect(queueLevel(queue('q', 0, 100, 300))).toBe('warn');
-    expect(queueLevel(queue('q', 0, 100, 800))).toBe('critical');
+    expect(queueLevel(queue('q', 0, 100, 100))).toBe('ok');
+    expect(queueLevel(queue('q', 0, 100, 101))).toBe('warn');
+    expect(queueLevel(queue('q', 0, 100, 500))).toBe('warn');
+    expect(queueLevel(queue('q', 0, 100, 501))).toBe('critical');
     expect(queueLevel(queue('q', 0, 100), true)).toBe('critical');
     expect(queueLevel(queue('q', 5, 0))).toBe('ok');
   });

@@ -14,6 +14,31 @@ import { median } from '../lib/spawn';
 
 const CHROMIUM = '/usr/bin/chromium';
 
+/** In the page: open the app's WebSocket, send setRate, keep the engine's processed rate per frame. */
+const SET_RATE_JS = `new Promise((resolve) => {
+  const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
+  window.__benchRates = [];
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data));
+    const r = msg.frame && msg.frame.metrics && msg.frame.metrics.rates && msg.frame.metrics.rates.processedPerSec;
+    if (typeof r === 'number') window.__benchRates.push(r);
+    if (msg.id === 1) resolve(msg.reply && msg.reply.ok ? 'ok' : 'setRate refused: ' + (msg.reply && msg.reply.error));
+  };
+  ws.onopen = () => ws.send(JSON.stringify({ id: 1, cmd: { type: 'setRate', rateEventsPerSec: __RATE__ } }));
+  ws.onerror = () => resolve('WebSocket error');
+})`;
+
+/** In the page: requestAnimationFrame timestamps for __MS__ ms. */
+const RAF_JS = `new Promise((resolve) => {
+  const ts = [];
+  const step = (t) => {
+    ts.push(t);
+    if (t - ts[0] < __MS__) requestAnimationFrame(step);
+    else resolve(ts);
+  };
+  requestAnimationFrame(step);
+})`;
+
 /** Result of the renderer row. */
 export interface RendererRun {
   skipped?: string;
@@ -71,38 +96,14 @@ export async function measureRenderer(rate: number, measureMs: number): Promise<
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(url, { waitUntil: 'load' });
-    // The same command the rate slider sends, over the app's WebSocket contract.
-    const reply = await page.evaluate(async (r) => {
-      const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws`);
-      const rates: number[] = [];
-      (window as unknown as { __benchRates: number[] }).__benchRates = rates;
-      return await new Promise<string>((resolve) => {
-        ws.onmessage = (m) => {
-          const msg = JSON.parse(String(m.data)) as { id?: number; reply?: { ok: boolean; error?: string }; frame?: { metrics?: { rates?: { processedPerSec?: number } } } };
-          if (msg.frame?.metrics?.rates?.processedPerSec !== undefined) rates.push(msg.frame.metrics.rates.processedPerSec);
-          if (msg.id === 1) resolve(msg.reply?.ok ? 'ok' : `setRate refused: ${msg.reply?.error}`);
-        };
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, cmd: { type: 'setRate', rateEventsPerSec: r } }));
-        ws.onerror = () => resolve('WebSocket error');
-      });
-    }, rate);
+    // The same command the rate slider sends, over the app's WebSocket contract. Page scripts are
+    // passed as text: the bench runs under tsx, whose transpiled functions would not run in the page.
+    const reply = (await page.evaluate(SET_RATE_JS.replace('__RATE__', String(rate)))) as string;
     if (reply !== 'ok') return { ok: false, error: reply };
     await page.waitForTimeout(1500); // let the rate ramp up and the charts fill
-    await page.evaluate(() => ((window as unknown as { __benchRates: number[] }).__benchRates.length = 0));
-    const stamps = await page.evaluate(
-      (ms) =>
-        new Promise<number[]>((resolve) => {
-          const ts: number[] = [];
-          const step = (t: number): void => {
-            ts.push(t);
-            if (t - ts[0] < ms) requestAnimationFrame(step);
-            else resolve(ts);
-          };
-          requestAnimationFrame(step);
-        }),
-      measureMs,
-    );
-    const rates = await page.evaluate(() => (window as unknown as { __benchRates: number[] }).__benchRates);
+    await page.evaluate('window.__benchRates.length = 0');
+    const stamps = (await page.evaluate(RAF_JS.replace('__MS__', String(measureMs)))) as number[];
+    const rates = (await page.evaluate('window.__benchRates.slice()')) as number[];
     const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
     if (intervals.length === 0) return { ok: false, error: 'no animation frames' };
     return {

@@ -11,7 +11,8 @@ import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 import { printSummary } from './summary';
 
 export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|file|http|mqtt|nats] [--rate N] [--sensors N]
-    [--jitter 500ms] [--malformed-rate 0.01] [--input FILE] [--window tumbling:5s] [--time-mode event|processing]
+    [--jitter 500ms] [--malformed-rate 0.01] [--input FILE [--format F] [--key F] [--time F] [--value F]
+    [--time-unit U] [--records PATH] [--speed max|FACTOR]] [--window tumbling:5s] [--time-mode event|processing]
     [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--idle-timeout 2s] [--alert-threshold 80]
     [--output FILE] [--console|--no-console] [--webhook URL] [--websocket-port N] [--late-output FILE]
     [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
@@ -34,6 +35,13 @@ export async function runCommand(argv: string[]): Promise<number> {
     jitter: { type: 'string' },
     'malformed-rate': { type: 'string' },
     input: { type: 'string' },
+    format: { type: 'string' },
+    key: { type: 'string' },
+    time: { type: 'string' },
+    value: { type: 'string' },
+    'time-unit': { type: 'string' },
+    records: { type: 'string' },
+    speed: { type: 'string' },
     window: { type: 'string' },
     'time-mode': { type: 'string' },
     'max-out-of-orderness': { type: 'string' },
@@ -76,6 +84,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (f.jitter !== undefined) source.jitterMs = durationFlag('jitter', f.jitter);
   if (f['malformed-rate'] !== undefined) source.malformedRate = numberFlag('malformed-rate', f['malformed-rate']);
   if (f.input !== undefined) source.path = f.input;
+  if (f.format !== undefined) source.format = f.format;
+  if (f.records !== undefined) source.records = f.records;
+  if (f.speed !== undefined) source.speed = f.speed === 'max' ? 'max' : numberFlag('speed', f.speed);
+  const mapping = Object.fromEntries(
+    Object.entries({ key: f.key, time: f.time, value: f.value, timeUnit: f['time-unit'] }).filter(([, v]) => v !== undefined),
+  );
+  if (Object.keys(mapping).length > 0) source.mapping = mapping;
   if (Object.keys(source).length > 0) overrides.source = source;
   if (f.window !== undefined) overrides.window = f.window;
   if (f['time-mode'] !== undefined) overrides.timeMode = f['time-mode'];

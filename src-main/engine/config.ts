@@ -55,10 +55,11 @@ export const pipelineConfigSchema = z
     queues: z
       .object({
         ingress: queueSchema.default({ maxEvents: 100_000, policy: 'block' }),
-        sink: queueSchema.default({ maxEvents: 100_000, policy: 'block' }),
+        // A slow sink must not stall the others unless the user asks for `block`.
+        sink: queueSchema.default({ maxEvents: 100_000, policy: 'drop-oldest' }),
       })
       .strict()
-      .default({ ingress: { maxEvents: 100_000, policy: 'block' }, sink: { maxEvents: 100_000, policy: 'block' } }),
+      .default({ ingress: { maxEvents: 100_000, policy: 'block' }, sink: { maxEvents: 100_000, policy: 'drop-oldest' } }),
     sinks: z.array(sinkConfigSchema).default(() => [sinkConfigSchema.parse({ type: 'console' })]),
     /** JSONL file for late events (side output); none if absent. */
     lateOutput: z.string().min(1).optional(),

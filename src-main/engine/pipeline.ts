@@ -67,8 +67,8 @@ export class Pipeline {
   private readonly hostSinks: SinkStage[] = [];
   private readonly resultListeners = new Set<(batch: WindowResult[]) => void>();
   private readonly logListeners = new Set<(line: LogLine) => void>();
-  private late!: SideOutput<LateEvent>;
-  private deadLetters!: SideOutput<DeadLetter>;
+  private readonly late: SideOutput<LateEvent>;
+  private readonly deadLetters: SideOutput<DeadLetter>;
   private operatorLoop?: Promise<void>;
   private ticker?: ReturnType<typeof setInterval>;
   private lastArrivalMs = 0;
@@ -93,6 +93,8 @@ export class Pipeline {
     });
     this.metrics.registerQueue(this.ingress);
     this.operator = this.buildOperator();
+    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => this.log('error', `late output: ${m}`));
+    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
     for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
@@ -150,8 +152,6 @@ export class Pipeline {
    */
   async start(): Promise<void> {
     if (this.st !== 'idle') throw new Error(`pipeline cannot start from state ${this.st}`);
-    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => this.log('error', `late output: ${m}`));
-    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
     await Promise.all([this.late.open(), this.deadLetters.open()]);
     for (const sc of this.cfg.sinks) await this.addSink(sc);
     if (this.cfg.metrics !== false) {

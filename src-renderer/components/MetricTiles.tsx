@@ -4,7 +4,7 @@
  */
 import { memo } from 'react';
 import { formatCompact, formatDurationMs, formatInteger } from '../lib/format';
-import { maxBackpressureMsPerSec, queueLevel } from '../lib/series';
+import { backpressureLevel, maxBackpressureMsPerSec, queueLevel } from '../lib/series';
 import { useDashboard } from '../store/store-context';
 
 interface TileProps {
@@ -57,8 +57,8 @@ export const MetricTiles = memo(function MetricTiles() {
         value={bp}
         text={bp === null ? '—' : Math.round(bp).toString()}
         unit="ms/s"
-        level={bp === null ? 'ok' : bp >= 600 ? 'critical' : bp >= 250 ? 'warn' : 'ok'}
-        title="Largest time per second a producer spent blocked on a full queue"
+        level={bp === null ? 'ok' : backpressureLevel(bp)}
+        title="Largest time per second a producer spent blocked on a full queue (amber above 100, red above 500 ms/s, as in Flink)"
       />
       <Tile
         testId="metric-late"

@@ -25,7 +25,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           <Line name="received/s" dataKey="received" stroke={COLORS.received} dot={false} isAnimationActive={false} strokeWidth={2} />
-          <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="6 3" />
           <Line name="dropped/s" dataKey="dropped" stroke={COLORS.dropped} dot={false} isAnimationActive={false} strokeWidth={2} />
         </LineChart>
       </ResponsiveContainer>

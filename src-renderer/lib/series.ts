@@ -113,18 +113,29 @@ export function queueFill(q: Pick<QueueSnapshot, 'depthEvents' | 'capacityEvents
   return Math.min(1, Math.max(0, q.depthEvents / q.capacityEvents));
 }
 
+/** Backpressure levels as in Flink's web UI: OK ≤ 10 %, LOW ≤ 50 %, HIGH above (ms per second). */
+export const BACKPRESSURE_WARN_MS_PER_SEC = 100;
+export const BACKPRESSURE_CRITICAL_MS_PER_SEC = 500;
+
+/** Level of a backpressured time (ms/s): ok ≤ 100, warn ≤ 500, critical above. */
+export function backpressureLevel(msPerSec: number): 'ok' | 'warn' | 'critical' {
+  if (msPerSec > BACKPRESSURE_CRITICAL_MS_PER_SEC) return 'critical';
+  if (msPerSec > BACKPRESSURE_WARN_MS_PER_SEC) return 'warn';
+  return 'ok';
+}
+
 /**
- * How loaded a queue looks: `ok`, `warn` (amber) from half full or 250 ms/s backpressured, `critical`
- * (red) from 85 % full, 600 ms/s backpressured, or when it is dropping events.
+ * How loaded a queue looks: `ok`, `warn` (amber) from half full or more than 100 ms/s backpressured,
+ * `critical` (red) from 85 % full, more than 500 ms/s backpressured, or when it is dropping events.
  */
 export function queueLevel(
   q: Pick<QueueSnapshot, 'depthEvents' | 'capacityEvents' | 'backpressuredMsPerSec'>,
   droppingNow = false,
 ): 'ok' | 'warn' | 'critical' {
   const fill = queueFill(q);
-  const bp = finite(q.backpressuredMsPerSec);
-  if (droppingNow || fill >= 0.85 || bp >= 600) return 'critical';
-  if (fill >= 0.5 || bp >= 250) return 'warn';
+  const bp = backpressureLevel(finite(q.backpressuredMsPerSec));
+  if (droppingNow || fill >= 0.85 || bp === 'critical') return 'critical';
+  if (fill >= 0.5 || bp === 'warn') return 'warn';
   return 'ok';
 }
 
