@@ -175,7 +175,12 @@ describe('DashboardModel', () => {
       { t: 1000, alerts: 2, alertWindows: 1 },
     ]);
     expect(v.queueDropRates).toEqual({ ingress: 70 }); // 7 events in 100 ms
-    expect(v.queues.at(-1)).toEqual({ t: 200, depth: { ingress: 9 }, backpressureMsPerSec: { ingress: 700 } });
+    expect(v.queues.at(-1)).toEqual({ t: 200, depth: { ingress: 9 }, backpressureMsPerSec: { ingress: 700 }, dropped: { ingress: 12 } });
+    // Over more than a second the rate spans about the last second, not the last two snapshots.
+    for (let i = 3; i <= 20; i++) {
+      model.ingest(frame(i, [], { metrics: metrics(i * 100, { queues: [queue('ingress', 0, 10, 0, 12 + (i - 2) * 50)] }) }));
+    }
+    expect(model.snapshot().queueDropRates.ingress).toBeCloseTo(500, 6); // 50 events per 100 ms
     expect(v.queueNames).toEqual(['ingress']);
   });
 

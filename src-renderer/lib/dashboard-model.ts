@@ -43,6 +43,9 @@ export const DEFAULT_CAPACITY: ModelCapacity = {
   sideOutputs: 50,
 };
 
+/** Span over which per-queue drop rates are measured, ms. */
+const DROP_RATE_SPAN_MS = 1000;
+
 /** Least interval between two updates of the sensor list, ms of metrics time. */
 const SENSOR_LIST_REFRESH_MS = 1000;
 
@@ -64,7 +67,7 @@ export interface DashboardView {
   sensorSeries: SensorPoint[];
   /** Latest metrics snapshot, null before the first frame. */
   metrics: MetricsSnapshot | null;
-  /** Events dropped per second per queue, between the last two snapshots (0 when unknown). */
+  /** Events dropped per second per queue, over about the last second (0 when unknown). */
   queueDropRates: Record<string, number>;
   /** Latest side outputs, newest first. */
   late: LateEvent[];
@@ -321,15 +324,20 @@ export class DashboardModel {
     return names.length === previous.length && names.every((n, i) => n === previous[i]) ? previous : names;
   }
 
+  /** Drop rate per queue (events/s) between the newest queue point and the one ≥ 1 s older (or the oldest). */
   private queueDropRates(): Record<string, number> {
     const out: Record<string, number> = {};
-    if (!this.metrics || !Array.isArray(this.metrics.queues)) return out;
-    const prevAt = this.previousMetrics?.at;
-    const dtMs = prevAt === undefined ? 0 : this.metrics.at - prevAt;
-    const before = new Map((this.previousMetrics?.queues ?? []).map((q) => [q.name, q.droppedEvents]));
-    for (const q of this.metrics.queues) {
-      const prev = before.get(q.name);
-      out[q.name] = prev === undefined || dtMs <= 0 ? 0 : (Math.max(0, q.droppedEvents - prev) * 1000) / dtMs;
+    const newest = this.queues.last();
+    if (!newest) return out;
+    let older: QueuePoint | undefined;
+    for (let i = this.queues.size - 2; i >= 0; i--) {
+      older = this.queues.at(i);
+      if (older && newest.t - older.t >= DROP_RATE_SPAN_MS) break;
+    }
+    const dtMs = older ? newest.t - older.t : 0;
+    for (const [name, dropped] of Object.entries(newest.dropped)) {
+      const before = older?.dropped[name];
+      out[name] = before === undefined || dtMs <= 0 ? 0 : (Math.max(0, dropped - before) * 1000) / dtMs;
     }
     return out;
   }

@@ -12,11 +12,15 @@ export interface ThroughputPoint {
   dropped: number;
 }
 
-/** Per-queue load at time `t`: depth in events, backpressured time in ms/s, keyed by queue name. */
+/**
+ * Per-queue load at time `t`, keyed by queue name: depth in events, backpressured time in ms/s, and
+ * events dropped since start (a counter).
+ */
 export interface QueuePoint {
   t: number;
   depth: Record<string, number>;
   backpressureMsPerSec: Record<string, number>;
+  dropped: Record<string, number>;
 }
 
 /** Watermark lag (ms, null before the first event) and late events (events/s) at time `t`. */
@@ -58,11 +62,13 @@ export function throughputPoint(m: MetricsSnapshot): ThroughputPoint {
 export function queuePoint(m: MetricsSnapshot): QueuePoint {
   const depth: Record<string, number> = {};
   const backpressureMsPerSec: Record<string, number> = {};
+  const dropped: Record<string, number> = {};
   for (const q of m.queues) {
     depth[q.name] = finite(q.depthEvents);
     backpressureMsPerSec[q.name] = finite(q.backpressuredMsPerSec);
+    dropped[q.name] = finite(q.droppedEvents);
   }
-  return { t: m.at, depth, backpressureMsPerSec };
+  return { t: m.at, depth, backpressureMsPerSec, dropped };
 }
 
 /** Watermark point of a metrics snapshot. */
