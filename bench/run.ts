@@ -202,7 +202,7 @@ async function main(): Promise<void> {
         ratioToFloor: null,
         ok: r.ok,
         error: r.skipped ? `skipped: ${r.skipped}` : r.error,
-        note: r.ok ? `${r.medianFps!.toFixed(1)} fps median, max frame ${r.maxFrameMs!.toFixed(0)} ms over ${r.frames} frames; events/s = engine's processed rate` : undefined,
+        note: r.ok ? `${r.medianFps!.toFixed(1)} fps median, ${r.meanFps!.toFixed(1)} fps mean, max frame ${r.maxFrameMs!.toFixed(0)} ms over ${r.frames} frames; events/s = engine's processed rate` : undefined,
       });
       (rows[rows.length - 1] as BenchRowReport & { renderer?: unknown }).renderer = r;
     }

@@ -160,3 +160,19 @@ describe('pipeline side outputs', () => {
     expect(rejected).toBe(p.metrics.snapshot().eventsRejected);
   });
 });
+
+describe('pipeline reconfiguration across kinds', () => {
+  it('switches window kind (hopping → session → tumbling) and source type while running', async () => {
+    const p = new Pipeline({ source: { type: 'sim', rateEventsPerSec: 500 }, window: 'hopping:10s:2s', sinks: [], metrics: false });
+    await p.start();
+    await p.reconfigure({ window: { kind: 'session', gapMs: 1000 } });
+    expect(p.config.window).toEqual({ kind: 'session', gapMs: 1000 });
+    await p.reconfigure({ window: 'tumbling:2s' });
+    expect(p.config.window).toEqual({ kind: 'tumbling', sizeMs: 2000 });
+    await p.reconfigure({ source: { type: 'http' } });
+    expect(p.config.source.type).toBe('http');
+    await p.reconfigure({ source: { type: 'sim', rateEventsPerSec: 100 } });
+    expect(p.config.source).toMatchObject({ type: 'sim', rateEventsPerSec: 100 });
+    await p.stop();
+  });
+});

@@ -47,6 +47,8 @@ export interface RendererRun {
   medianFps?: number;
   maxFrameMs?: number;
   frames?: number;
+  /** Frames divided by the measured time (long frames pull it below the median). */
+  meanFps?: number;
   /** Median processed events/s the engine reported in its frames during the measurement. */
   engineEventsPerSec?: number;
   rateSet?: number;
@@ -111,6 +113,7 @@ export async function measureRenderer(rate: number, measureMs: number): Promise<
       medianFps: 1000 / median(intervals),
       maxFrameMs: Math.max(...intervals),
       frames: intervals.length,
+      meanFps: (intervals.length / (stamps[stamps.length - 1] - stamps[0])) * 1000,
       engineEventsPerSec: rates.length > 0 ? median(rates) : undefined,
       rateSet: rate,
     };

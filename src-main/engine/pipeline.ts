@@ -51,6 +51,21 @@ interface RunningSink {
 
 type HttpHandler = { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
 
+/**
+ * Applies a patch to a configuration: nested objects merge, except that a window spec is always
+ * replaced whole, and so is a source whose `type` changes (their fields differ by kind).
+ */
+export function mergeConfigPatch(prev: PipelineConfig, patch: Record<string, unknown>): Record<string, unknown> {
+  const { window, source, ...rest } = patch;
+  const merged = deepMerge(prev, rest) as Record<string, unknown>;
+  if (window !== undefined) merged.window = window;
+  if (source !== undefined) {
+    const typeChanged = (source as { type?: unknown }).type !== undefined && (source as { type?: unknown }).type !== prev.source.type;
+    merged.source = typeChanged ? source : deepMerge(prev.source, source);
+  }
+  return merged;
+}
+
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
 export class Pipeline {
   readonly metrics: EngineMetrics;
@@ -212,7 +227,7 @@ export class Pipeline {
    */
   async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>): Promise<void> {
     const prev = this.cfg;
-    const next = parseConfig(deepMerge(prev, patch));
+    const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
     this.cfg = next;
     if (this.st === 'idle' || this.st === 'stopped') return;
 

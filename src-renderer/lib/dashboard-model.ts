@@ -118,7 +118,6 @@ export class DashboardModel {
   private sensorsVersion = 0;
   private chosenSensor: string | null = null;
   private metrics: MetricsSnapshot | null = null;
-  private previousMetrics: MetricsSnapshot | null = null;
   private windowKey: string | null = null;
   private frames = 0;
   private resultsSkipped = 0;
@@ -155,7 +154,6 @@ export class DashboardModel {
     const metrics = frame.metrics;
     const results = Array.isArray(frame.results) ? frame.results : [];
     if (metrics && typeof metrics.at === 'number') {
-      this.previousMetrics = this.metrics;
       this.metrics = metrics;
       this.throughput.push(throughputPoint(metrics));
       if (Array.isArray(metrics.queues)) this.queues.push(queuePoint(metrics));

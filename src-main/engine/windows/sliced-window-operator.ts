@@ -40,6 +40,9 @@ export class SlicedWindowOperator extends WindowOperator {
   private readonly pending = new MinHeap<number>();
   private readonly pendingEnds = new Set<number>();
   private aggregates = 0;
+  /** The slice the previous event went to (a one-entry cache in front of `slices`). */
+  private cachedStart = NaN;
+  private cachedSlice: Slice | undefined;
   /** Hopping only: slices with start < pushedUpTo have entered the per-key queues. */
   private pushedUpTo = -Infinity;
   private readonly unpushed = new MinHeap<number>();
@@ -66,8 +69,9 @@ export class SlicedWindowOperator extends WindowOperator {
     const lastStart = floorTo(t, this.slideMs);
     if (lastStart + this.sizeMs + this.allowedLatenessMs <= this.wm) return false;
 
-    const sliceStart = floorTo(t, this.sliceMs);
-    let slice = this.slices.get(sliceStart);
+    const sliceStart = this.sliceMs === this.slideMs ? lastStart : floorTo(t, this.sliceMs);
+    // Nearly ordered input hits the same slice again and again: skip the Map lookup then.
+    let slice = sliceStart === this.cachedStart ? this.cachedSlice : this.slices.get(sliceStart);
     const isNewSlice = slice === undefined;
     if (slice === undefined) {
       slice = new Map();
@@ -75,6 +79,8 @@ export class SlicedWindowOperator extends WindowOperator {
       this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
       if (this.sliceMs !== this.sizeMs && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
     }
+    this.cachedStart = sliceStart;
+    this.cachedSlice = slice;
     let agg = slice.get(e.sensorId);
     if (agg === undefined) {
       agg = new Aggregate();
@@ -114,6 +120,10 @@ export class SlicedWindowOperator extends WindowOperator {
     }
     while (this.cleanup.size > 0 && this.cleanup.peekPriority() <= this.wm) {
       const sliceStart = this.cleanup.pop()!;
+      if (sliceStart === this.cachedStart) {
+        this.cachedStart = NaN;
+        this.cachedSlice = undefined;
+      }
       const slice = this.slices.get(sliceStart);
       if (slice !== undefined) this.aggregates -= slice.size;
       this.slices.delete(sliceStart);
