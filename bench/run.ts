@@ -110,7 +110,7 @@ async function main(): Promise<void> {
       writeNdjson(ndjson, e2eW);
       const startup = await cliStartupMs();
       const runs = [];
-      for (let round = 0; round < opts.rounds; round++) {
+      for (let round = 0; round < opts.e2eRounds; round++) {
         const r = await runProcessCli(ndjson, e2eSpec.events, e2eSpec.windowFlag, e2eSpec.jitterMs, join(dir, 'output.jsonl'), opts.childTimeoutMs * 2);
         log(`  streamscope process (NDJSON), round ${round + 1}: ${r.ok ? `${fmtRate(r.eventsPerSec)} ev/s, ${Math.round(r.maxRssMB ?? 0)} MB, ${r.outputLines} output lines` : `FAILED ${r.error}`}`);
         runs.push(r);
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       const httpSpec = { ...e2eSpec, events: Math.min(opts.httpEvents, e2eSpec.events) };
       const httpW: Workload = { ...e2eW, spec: httpSpec };
       const runs = [];
-      for (let round = 0; round < opts.rounds; round++) {
+      for (let round = 0; round < opts.e2eRounds; round++) {
         const r = await runHttpIngest(httpW, e2eSpec.windowFlag, launcher, opts.childTimeoutMs * 2);
         log(`  HTTP ingest, round ${round + 1}: ${r.ok ? `${fmtRate(r.eventsPerSec)} ev/s, ${Math.round(r.maxRssMB ?? 0)} MB` : `FAILED ${r.error}`}`);
         runs.push(r);

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   quick: boolean;
   rounds: number;
+  /** Rounds of the end-to-end rows (quick: 1). */
+  e2eRounds: number;
   events: number;
   /** Key counts for the tumbling workload. */
   tumblingKeys: number[];
@@ -58,6 +60,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   return {
     quick,
     rounds: num(values.rounds, quick ? 2 : 3),
+    e2eRounds: quick ? 1 : num(values.rounds, 3),
     events: num(values.events, quick ? 300_000 : 5_000_000),
     tumblingKeys: keys ?? [100, 10_000],
     otherKeys: keys ?? (quick ? [10_000] : [100, 10_000]),
