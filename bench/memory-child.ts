@@ -7,7 +7,6 @@
 import { parseArgs } from 'node:util';
 import type { StreamEvent } from '../src-shared/types';
 import { GeneratedSource } from './contenders/array-source';
-import { useHostSource } from './contenders/host-source';
 import { naivePipeline } from './contenders/naive';
 import { RowCountingSink, benchPipelineConfig } from './contenders/streamscope';
 import { Pipeline } from '../src-main/engine/pipeline';
@@ -34,8 +33,10 @@ async function main(): Promise<void> {
   progress.unref();
   let run: () => Promise<void>;
   if (values.contender === 'streamscope') {
-    const pipeline = new Pipeline(benchPipelineConfig(job), { hostSinks: [new RowCountingSink(sink)] });
-    useHostSource(pipeline, new GeneratedSource(total, 4096, (i) => (seen++, make(i))));
+    const pipeline = new Pipeline(benchPipelineConfig(job), {
+      hostSinks: [new RowCountingSink(sink)],
+      source: new GeneratedSource(total, 4096, (i) => (seen++, make(i))),
+    });
     run = async () => {
       await pipeline.start();
       await pipeline.done;

@@ -12,7 +12,6 @@ import { emptyOutput } from '../../src-main/engine/windows/window-operator';
 import type { WindowResult } from '../../src-shared/types';
 import type { BenchRow, Contender, ContenderJob, RowSink } from '../lib/contender-types';
 import { ArraySource } from './array-source';
-import { useHostSource } from './host-source';
 
 /** A sink that hands results to the bench's row sink (counting or collecting). */
 export class RowCountingSink implements Sink {
@@ -27,7 +26,7 @@ export class RowCountingSink implements Sink {
 /** The pipeline config the bench uses: the CLI's `process` settings, no sinks of its own, no metrics server. */
 export function benchPipelineConfig(job: Pick<ContenderJob, 'window' | 'maxOutOfOrdernessMs' | 'allowedLatenessMs' | 'alertThreshold'>) {
   return parseConfig({
-    source: { type: 'sim' }, // replaced by the bench's source (host-source.ts); never started
+    source: { type: 'sim' }, // replaced by the bench's own source (PipelineOptions.source); never started
     window: job.window,
     timeMode: 'event',
     maxOutOfOrdernessMs: job.maxOutOfOrdernessMs,
@@ -41,8 +40,10 @@ export function benchPipelineConfig(job: Pick<ContenderJob, 'window' | 'maxOutOf
 
 /** The engine through `new Pipeline(config)`; rejects if late events appear (the workload has none). */
 export const streamscope: Contender = async (job, sink) => {
-  const pipeline = new Pipeline(benchPipelineConfig(job), { hostSinks: [new RowCountingSink(sink)] });
-  useHostSource(pipeline, new ArraySource(job.events, job.batchEvents));
+  const pipeline = new Pipeline(benchPipelineConfig(job), {
+    hostSinks: [new RowCountingSink(sink)],
+    source: new ArraySource(job.events, job.batchEvents),
+  });
   const errors: string[] = [];
   pipeline.onLog((l) => {
     if (l.level === 'error') errors.push(l.msg);

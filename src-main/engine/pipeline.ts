@@ -40,6 +40,11 @@ export interface PipelineOptions {
   now?: () => number;
   /** Extra sinks built by the host (for example the app's in-memory frame stream). */
   hostSinks?: Sink[];
+  /**
+   * A source built by the host, run instead of `config.source` at start (benchmarks, embedding).
+   * A later source change through reconfigure() replaces it with the configured one.
+   */
+  source?: Source;
   /** How often idle-timeout and processing-time watermarks are checked, ms (default 100). */
   tickMs?: number;
 }
@@ -78,6 +83,7 @@ export class Pipeline {
   private out = emptyOutput();
   private source?: Source;
   private sourceRun?: Promise<void>;
+  private hostSource?: Source;
   private sinks: RunningSink[] = [];
   private readonly hostSinks: SinkStage[] = [];
   private readonly resultListeners = new Set<(batch: WindowResult[]) => void>();
@@ -111,6 +117,7 @@ export class Pipeline {
     this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => this.log('error', `late output: ${m}`));
     this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
     for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
+    this.hostSource = opts.source;
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -325,11 +332,14 @@ export class Pipeline {
   }
 
   private async startSource(): Promise<void> {
-    const source = await createSource(this.cfg.source, {
-      metrics: this.metrics,
-      now: this.now,
-      isSaturated: () => this.ingress.policy !== 'block' && this.ingress.depth >= this.ingress.capacity,
-    });
+    const source =
+      this.hostSource ??
+      (await createSource(this.cfg.source, {
+        metrics: this.metrics,
+        now: this.now,
+        isSaturated: () => this.ingress.policy !== 'block' && this.ingress.depth >= this.ingress.capacity,
+      }));
+    this.hostSource = undefined;
     this.source = source;
     this.sourceRun = source.run(this.sourceOutput(source.name)).then(
       () => {
