@@ -32,7 +32,7 @@ export function benchPipelineConfig(job: Pick<ContenderJob, 'window' | 'maxOutOf
     maxOutOfOrdernessMs: job.maxOutOfOrdernessMs,
     allowedLatenessMs: job.allowedLatenessMs,
     alertThreshold: job.alertThreshold,
-    queues: { ingress: { maxEvents: 65_536, policy: 'block' }, sink: { maxEvents: 65_536, policy: 'block' } },
+    queues: { ingress: { maxEvents: 8192, policy: 'block' }, sink: { maxEvents: 8192, policy: 'block' } },
     sinks: [],
     metrics: false,
   });
