@@ -110,6 +110,24 @@ describe('streamscope process', () => {
     expect(stderr).toMatch(/rejected: 3/);
   });
 
+  it('skips a UTF-8 byte-order mark at the start of JSON Lines and JSON files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-bom-'));
+    writeFileSync(join(dir, 'a.jsonl'), '\uFEFF{"sensorId":"a","timestamp":1000,"value":1}\n');
+    writeFileSync(join(dir, 'a.json'), '\uFEFF[{"sensorId":"a","timestamp":1000,"value":1}]');
+    for (const file of ['a.jsonl', 'a.json']) {
+      const { code, stdout, stderr } = await cli(['process', '--input', join(dir, file), '--window', 'tumbling:1s']);
+      expect(code).toBe(0);
+      expect(lines(stdout)).toHaveLength(1);
+      expect(stderr).toMatch(/rejected: 0/);
+    }
+  });
+
+  it('prints its usage with --help and exits 0', async () => {
+    const { code, stdout } = await cli(['process', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--window tumbling:5s/);
+  });
+
   it('reads stdin with --input -', async () => {
     const { code, stdout } = await cli(['process', '--input', '-', '--window', 'session:10s'],
       '{"sensorId":"s","timestamp":0,"value":1}\n{"sensorId":"s","timestamp":5000,"value":2}\n{"sensorId":"s","timestamp":30000,"value":3}\n');
@@ -132,9 +150,9 @@ describe('streamscope process', () => {
     expect(lines(stderr).length).toBe(1);
   });
 
-  it('a missing input file is reported, not a crash', async () => {
+  it('a missing input file is one clear line and exit code 2', async () => {
     const { code, stderr } = await cli(['process', '--input', '/nonexistent/file.jsonl', '--window', 'tumbling:5s']);
-    expect(code).not.toBe(0);
-    expect(stderr).toMatch(/nonexistent\/file\.jsonl/);
+    expect(code).toBe(2);
+    expect(lines(stderr)).toEqual(['streamscope: --input /nonexistent/file.jsonl: no such file']);
   });
 });

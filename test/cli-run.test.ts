@@ -57,7 +57,8 @@ describe('streamscope run', () => {
   });
 
   it('ingests NDJSON over HTTP and answers per-request counts', async () => {
-    const run = await startRun(['--source', 'http', '--no-console', '--window', 'tumbling:1s']);
+    const out = join(mkdtempSync(join(tmpdir(), 'ss-run-')), 'http.jsonl');
+    const run = await startRun(['--source', 'http', '--no-console', '--output', out, '--window', 'tumbling:1s']);
     const now = Date.now();
     const res = await fetch(`${run.url}/ingest`, {
       method: 'POST',
@@ -69,6 +70,7 @@ describe('streamscope run', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.stderr()).toMatch(/windows emitted: 2/);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it('a config file with an invalid field exits 2 with one line naming it', async () => {
@@ -81,5 +83,34 @@ describe('streamscope run', () => {
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/alertThreshold/);
+  });
+
+  it('sink flags add to the config file\'s sinks, and removing every sink is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-run-'));
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ source: { type: 'sim', rateEventsPerSec: 500 }, window: 'tumbling:200ms', sinks: [{ type: 'file', path: join(dir, 'cfg.jsonl') }] }));
+    const run = await startRun(['--config', cfg, '--no-console']);
+    await until(async () => (await metricsJson(run.url)).windowsEmitted > 2);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(readFileSync(join(dir, 'cfg.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(2);
+
+    writeFileSync(cfg, JSON.stringify({ sinks: [{ type: 'console' }] }));
+    const child = spawn(process.execPath, [BIN, 'run', '--config', cfg, '--no-console'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(2);
+    expect(stderr).toMatch(/no sink left/);
+  });
+
+  it('exits non-zero when the source fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-run-'));
+    const cfg = join(dir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ source: { type: 'mqtt', url: 'mqtt://127.0.0.1:1', topics: ['a'], maxConnectAttempts: 1, connectTimeoutMs: 200 } }));
+    const child = spawn(process.execPath, [BIN, 'run', '--config', cfg, '--metrics-port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await new Promise((r) => child.on('exit', r))).toBe(1);
+    expect(stderr).toMatch(/source mqtt failed/);
   });
 });

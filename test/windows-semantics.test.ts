@@ -76,6 +76,20 @@ describe('window semantics (hand-computed cases)', () => {
     expect(last.supersedes).toEqual([[0, 15], [25, 40]]);
   });
 
+  it('sessions: a session opened behind the watermark fires on arrival as a late firing, like Flink', () => {
+    const o = op({ kind: 'session', gapMs: 10_000 }, 0, 20_000);
+    const out = emptyOutput();
+    o.process([ev('a', 0, 1), ev('a', 25_000, 2), ev('a', 12_000, 3)], 0, out);
+    expect(out.results.map((r) => [r.windowStart, r.windowEnd, r.count, r.isUpdate])).toEqual([
+      [0, 10_000, 1, false],
+      [12_000, 22_000, 1, true],
+    ]);
+    o.process([ev('a', 8000, 4)], 0, out); // bridges [0,10s) and [12s,22s)
+    const last = out.results.at(-1)!;
+    expect([last.windowStart, last.windowEnd, last.count, last.isUpdate]).toEqual([0, 22_000, 3, true]);
+    expect(last.supersedes).toEqual([[0, 10_000], [12_000, 22_000]]);
+  });
+
   it('sessions: an event that would extend a session closed for good is late', () => {
     const o = op({ kind: 'session', gapMs: 10 });
     const out = emptyOutput();

@@ -12,6 +12,10 @@ Durations accept ms, s, m, h, d (e.g. 250ms, 5s, 1.5m, 2h, 1d).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if ((command === 'process' || command === 'run') && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`usage: ${command === 'process' ? PROCESS_USAGE : RUN_USAGE}\n`);
+    return 0;
+  }
   switch (command) {
     case 'process':
       return processCommand(rest);

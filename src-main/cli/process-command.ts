@@ -3,6 +3,7 @@
  * as JSON Lines (the last line for a window is its final result), late events and dead letters to
  * their own files, and a summary to stderr.
  */
+import { statSync } from 'node:fs';
 import { parseConfig, ConfigError } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { parseWindowSpec } from '../engine/windows/window-spec';
@@ -64,6 +65,11 @@ export async function processCommand(argv: string[]): Promise<number> {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
+  if (f.input !== '-') {
+    const st = statSync(f.input, { throwIfNoEntry: false });
+    if (st === undefined) throw new UsageError(`--input ${f.input}: no such file`);
+    if (st.isDirectory()) throw new UsageError(`--input ${f.input}: is a directory, expected a file`);
+  }
   const pipeline = new Pipeline(config);
   let failed: string | undefined;
   pipeline.onLog((l) => {
@@ -71,10 +77,10 @@ export async function processCommand(argv: string[]): Promise<number> {
   });
   await pipeline.start();
   await pipeline.done;
-  printSummary(pipeline.metrics.snapshot(), process.stderr);
   if (failed !== undefined) {
     process.stderr.write(`streamscope: ${failed}\n`);
     return 1;
   }
+  printSummary(pipeline.metrics.snapshot(), process.stderr);
   return 0;
 }

@@ -68,11 +68,16 @@ export async function runCommand(argv: string[]): Promise<number> {
     } catch (e) {
       throw new UsageError(`--config ${f.config}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
+    let parsed: unknown;
     try {
-      fileConfig = JSON.parse(text) as Record<string, unknown>;
+      parsed = JSON.parse(text);
     } catch (e) {
       throw new UsageError(`--config ${f.config}: not valid JSON (${(e as Error).message})`);
     }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(`--config ${f.config}: must be a JSON object of settings (see README), got ${Array.isArray(parsed) ? 'an array' : JSON.stringify(parsed)}`);
+    }
+    fileConfig = parsed as Record<string, unknown>;
   }
 
   const overrides: Record<string, unknown> = {};
@@ -107,16 +112,23 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (f['metrics-host'] !== undefined || f['metrics-port'] !== undefined) {
     overrides.metrics = { host: f['metrics-host'], port: numberFlag('metrics-port', f['metrics-port']) };
   }
-  const sinkFlags = f.output !== undefined || f.console !== undefined || f['no-console'] !== undefined ||
-    f.webhook !== undefined || f['websocket-port'] !== undefined;
-  if (sinkFlags) {
-    const sinks: Array<Record<string, unknown>> = [];
-    if (f['no-console'] !== true && (f.console === true || f.output === undefined)) sinks.push({ type: 'console' });
-    if (f.output !== undefined) sinks.push({ type: 'file', path: f.output });
-    if (f.webhook !== undefined) sinks.push({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
-    if (f['websocket-port'] !== undefined) sinks.push({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
-    overrides.sinks = sinks;
+  // Sink flags add to the config's sinks (a flag replaces a config sink of the same kind);
+  // --no-console removes the console sink. Default without config sinks or flags: console.
+  let sinks: Array<Record<string, unknown>> = Array.isArray(fileConfig.sinks)
+    ? (fileConfig.sinks as Array<Record<string, unknown>>)
+    : [{ type: 'console' }];
+  const put = (sink: Record<string, unknown>) => {
+    sinks = [...sinks.filter((x) => x.type !== sink.type), sink];
+  };
+  if (f.console === true) put({ type: 'console' });
+  if (f.output !== undefined) put({ type: 'file', path: f.output });
+  if (f.webhook !== undefined) put({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
+  if (f['websocket-port'] !== undefined) put({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
+  if (f['no-console'] === true) sinks = sinks.filter((x) => x.type !== 'console');
+  if (sinks.length === 0) {
+    throw new UsageError('no sink left: results would go nowhere (add --output FILE, --console, --webhook URL or --websocket-port N)');
   }
+  overrides.sinks = sinks;
 
   let config;
   try {
@@ -134,7 +146,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const pipeline = new Pipeline(config);
-  pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
+  let sourceFailed = false;
+  pipeline.onLog((l) => {
+    if (l.level === 'error' && l.msg.startsWith('source ')) sourceFailed = true;
+    process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`);
+  });
   try {
     await pipeline.start();
   } catch (e) {
@@ -150,5 +166,5 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   await pipeline.done;
   printSummary(pipeline.metrics.snapshot(), process.stderr);
-  return 0;
+  return sourceFailed ? 1 : 0;
 }

@@ -15,6 +15,9 @@ export function printSummary(m: MetricsSnapshot, out: NodeJS.WritableStream): vo
       `late: ${m.lateEvents}`,
       `windows emitted: ${m.windowsEmitted}`,
       `dropped: ${m.eventsDropped}`,
+      ...m.sinks.filter((x) => x.droppedResults > 0 || x.errors > 0).map(
+        (x) => `sink ${x.name}: ${x.sentResults} results sent, ${x.droppedResults} dropped by its queue, ${x.errors} failed`,
+      ),
     ].join('\n') + '\n',
   );
 }

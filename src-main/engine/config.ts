@@ -14,25 +14,22 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const durationMs = z.preprocess((v) => {
-  if (typeof v === 'string') {
+/** A zod field that accepts text parsed by `parse` (its error message becomes the issue) or a value. */
+function textOr<T extends z.ZodType>(parse: (text: string) => unknown, schema: T) {
+  return z.preprocess((v, ctx) => {
+    if (typeof v !== 'string') return v;
     try {
-      return parseDuration(v);
-    } catch {
-      return v; // zod reports the type error below with the field's path
+      return parse(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
     }
-  }
-  return v;
-}, z.number().min(0));
+  }, schema);
+}
 
-const windowField = z.preprocess((v) => {
-  if (typeof v !== 'string') return v;
-  try {
-    return parseWindowSpec(v);
-  } catch {
-    return v;
-  }
-}, windowSpecSchema);
+const durationMs = textOr(parseDuration, z.number().min(0, 'must be >= 0'));
+
+const windowField = textOr(parseWindowSpec, windowSpecSchema);
 
 const queueSchema = z
   .object({

@@ -19,6 +19,9 @@ import { createSource } from './sources/source-config';
 import { createWindowOperator } from './windows/create-operator';
 import { emptyOutput, type WindowOperator } from './windows/window-operator';
 
+/** Longest stretch (ms) the operator loop runs before yielding to timers and I/O. */
+const YIELD_EVERY_MS = 20;
+
 /** Lifecycle of a pipeline. */
 export type PipelineState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
 
@@ -309,6 +312,7 @@ export class Pipeline {
       emit: (events) => {
         if (events.length === 0) return;
         this.metrics.received(name, 'source', events.length);
+        this.metrics.sent(name, 'source', events.length);
         if (this.gate !== undefined) return this.gate.promise.then(() => this.enqueue(events));
         return this.enqueue(events);
       },
@@ -341,6 +345,8 @@ export class Pipeline {
       }));
     this.hostSource = undefined;
     this.source = source;
+    // Live sources report their own connection state; generated and replayed input is simply running.
+    if (this.cfg.source.type === 'sim' || this.cfg.source.type === 'file') this.metrics.connectionState(source.name, 'connected');
     this.sourceRun = source.run(this.sourceOutput(source.name)).then(
       () => {
         // A finite source (file replay) ended on its own: flush everything and finish.
@@ -363,10 +369,16 @@ export class Pipeline {
   }
 
   private async runOperator(): Promise<void> {
+    let sinceYield = performance.now();
     for (;;) {
       const batch = await this.ingress.take();
       if (batch === null) return;
       const t0 = performance.now();
+      if (t0 - sinceYield > YIELD_EVERY_MS) {
+        // A fast source resolves every await at once (microtasks only): let timers, HTTP and signals run.
+        await new Promise<void>((r) => setImmediate(r));
+        sinceYield = performance.now();
+      }
       const arrival = this.now();
       if (this.cfg.timeMode === 'processing') for (const e of batch) e.timestamp = arrival;
       this.lastArrivalMs = arrival;

@@ -184,9 +184,14 @@ export class FileSource implements Source {
   }
 
   private async *chunks(stream: Readable): AsyncGenerator<Buffer | string> {
+    let first = true;
     for await (const chunk of stream) {
       if (this.abort.signal.aborted) return;
-      const c = chunk as Buffer | string;
+      let c = chunk as Buffer | string;
+      if (first) {
+        first = false;
+        c = stripBom(c);
+      }
       const n = typeof c === 'string' ? Buffer.byteLength(c) : c.length;
       this.bytes += n;
       this.countBytes?.(n);
@@ -323,4 +328,10 @@ export class FileSource implements Source {
     const p = out.emit(events);
     if (p) await p;
   }
+}
+
+/** Drops a UTF-8 byte-order mark at the very start of the input (editors on Windows write one). */
+function stripBom(chunk: Buffer | string): Buffer | string {
+  if (typeof chunk === 'string') return chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk;
+  return chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? chunk.subarray(3) : chunk;
 }

@@ -105,8 +105,9 @@ export class SessionWindowOperator extends WindowOperator {
       target.upToDate = false;
     }
     target.agg.add(e.value, this.alertThreshold, arrivalMs);
-    // A session that had already fired and is still within allowed lateness re-fires at once.
-    if (target.emitted.length > 0 && target.end <= this.wm) this.emit(target, out);
+    // A session whose end is already behind the watermark (but within allowed lateness) fires at
+    // once, as a late firing (Flink's EventTimeTrigger does the same).
+    if (target.end <= this.wm) this.emit(target, out, true);
     return true;
   }
 
@@ -122,7 +123,7 @@ export class SessionWindowOperator extends WindowOperator {
         this.timers.push(s.end, s); // extended since this timer was set
         continue;
       }
-      if (!s.upToDate) this.emit(s, out);
+      if (!s.upToDate) this.emit(s, out, false);
       const cleanupAt = s.end + this.allowedLatenessMs;
       if (cleanupAt > this.wm) this.timers.push(cleanupAt, s);
       else this.purge(s);
@@ -136,7 +137,8 @@ export class SessionWindowOperator extends WindowOperator {
     }
   }
 
-  private emit(s: Session, out: OperatorOutput): void {
+  /** Emits a session; `lateFiring` marks results caused by a late-but-allowed event. */
+  private emit(s: Session, out: OperatorOutput, lateFiring: boolean): void {
     const emittedAt = this.now();
     const supersedes = s.emitted.filter(([a, b]) => a !== s.start || b !== s.end);
     out.results.push({
@@ -150,7 +152,7 @@ export class SessionWindowOperator extends WindowOperator {
       max: s.agg.max,
       alertCount: s.agg.alertCount,
       windowKind: 'session',
-      isUpdate: s.emitted.length > 0,
+      isUpdate: lateFiring || s.emitted.length > 0,
       ...(supersedes.length > 0 ? { supersedes } : {}),
       emittedAt,
     });
