@@ -25,7 +25,7 @@ export const FRAME_CAPS = { results: 500, late: 100, deadLetters: 100, logs: 100
 /** Frame period of the host, ms (one frame per subscriber at most this often). */
 export const FRAME_INTERVAL_MS = 100;
 
-const positiveMs = z.number().int().min(1).max(24 * 3600_000);
+const positiveMs = z.number().int('must be a whole number of ms').positive('must be > 0');
 
 /** tumbling {sizeMs} | hopping {sizeMs, slideMs ≤ sizeMs} | session {gapMs}; all in ms. */
 export const windowSpecSchema = z
@@ -35,7 +35,8 @@ export const windowSpecSchema = z
     z.object({ kind: z.literal('session'), gapMs: positiveMs }).strict(),
   ])
   .refine((w) => w.kind !== 'hopping' || w.slideMs <= w.sizeMs, {
-    message: 'hopping window: slideMs must be ≤ sizeMs',
+    message: 'hopping window slide must be <= size (otherwise events between windows belong to none)',
+    path: ['slideMs'],
   }) satisfies z.ZodType<WindowSpec>;
 
 /** What a bounded queue does when full. */

@@ -47,7 +47,7 @@ describe('commandSchema', () => {
   it('hopping slide > size gives a readable message', () => {
     const r = commandSchema.safeParse({ type: 'setWindow', window: { kind: 'hopping', sizeMs: 1000, slideMs: 2000 } });
     expect(r.success).toBe(false);
-    expect(JSON.stringify(r.error?.issues)).toContain('slideMs must be');
+    expect(JSON.stringify(r.error?.issues)).toContain('slide must be <= size');
   });
 });
 

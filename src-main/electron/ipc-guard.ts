@@ -29,16 +29,4 @@ export function isTrustedSender(frame: SenderFrameLike | null | undefined, rende
   return false;
 }
 
-/** The renderer's CSP, sent as a header by the Electron session (the page also carries it as a meta tag). */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export { RENDERER_CSP } from '../app/csp';

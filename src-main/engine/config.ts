@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { sinkConfigSchema } from './sinks/sink-factory';
 import { sourceConfigSchema } from './sources/source-config';
 import { parseDuration } from './time/duration';
-import { parseWindowSpec, windowSpecSchema } from './windows/window-spec';
+import { windowSpecSchema } from '../../src-shared/contract';
+import { parseWindowSpec } from './windows/window-spec';
 
 /** A configuration error: `message` is one line naming the field, the value and the rule. */
 export class ConfigError extends Error {

@@ -22,6 +22,7 @@ import {
 } from './access-policy';
 import { serveStatic } from './static-files';
 import { bridgeSocket } from './ws-bridge';
+import { RENDERER_CSP } from '../app/csp';
 
 /** Options of {@link startWebHost}. */
 export interface WebHostOptions {
@@ -48,24 +49,9 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-/** Content Security Policy of every response: only this origin, no inline scripts, no framing. */
-export function contentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': contentSecurityPolicy(),
+  'Content-Security-Policy': RENDERER_CSP,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',

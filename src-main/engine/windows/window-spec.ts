@@ -2,23 +2,9 @@
  * Window specs as users write them on the command line and in config files:
  * `tumbling:5s`, `hopping:10s:2s` (size, slide), `session:30s` (gap).
  */
-import { z } from 'zod';
+import { windowSpecSchema } from '../../../src-shared/contract';
 import type { WindowSpec } from '../../../src-shared/types';
 import { formatDuration, parseDuration } from '../time/duration';
-
-const positiveMs = z.number().int('must be a whole number of ms').positive('must be > 0');
-
-/** zod schema of a WindowSpec object; sizes are whole ms, slide <= size. */
-export const windowSpecSchema = z
-  .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('tumbling'), sizeMs: positiveMs }).strict(),
-    z.object({ kind: z.literal('hopping'), sizeMs: positiveMs, slideMs: positiveMs }).strict(),
-    z.object({ kind: z.literal('session'), gapMs: positiveMs }).strict(),
-  ])
-  .refine((w) => w.kind !== 'hopping' || w.slideMs <= w.sizeMs, {
-    message: 'hopping window slide must be <= size (otherwise events between windows belong to none)',
-    path: ['slideMs'],
-  });
 
 const FORMS = 'expected tumbling:SIZE, hopping:SIZE:SLIDE or session:GAP, e.g. tumbling:5s, hopping:10s:2s, session:30s';
 
