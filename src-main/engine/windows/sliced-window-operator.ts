@@ -132,24 +132,21 @@ export class SlicedWindowOperator extends WindowOperator {
 
   /** On-time firing: one result per key with state in `[windowStart, windowStart + size)`. */
   private emitWindow(windowStart: number, out: OperatorOutput): void {
-    const combined = this.sliceMs === this.sizeMs ? this.tumblingWindow(windowStart) : this.slideWindow(windowStart);
-    if (combined.size === 0) return;
     const emittedAt = this.now();
     let newestArrival = 0;
-    for (const [key, agg] of combined) {
+    let emitted = 0;
+    const emit = (key: string, agg: Aggregate) => {
       out.results.push(this.result(windowStart, key, agg, false, emittedAt));
       if (agg.lastArrivalMs > newestArrival) newestArrival = agg.lastArrivalMs;
-    }
-    out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
+      emitted++;
+    };
+    if (this.sliceMs === this.sizeMs) this.slices.get(windowStart)?.forEach((agg, key) => emit(key, agg));
+    else this.slideWindow(windowStart, emit);
+    if (emitted > 0) out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
   }
 
-  /** A tumbling window is its single slice. */
-  private tumblingWindow(windowStart: number): ReadonlyMap<string, Aggregate> {
-    return this.slices.get(windowStart) ?? new Map<string, Aggregate>();
-  }
-
-  /** Advances the per-key queues to `[windowStart, windowStart + size)` and reads every key's aggregate. */
-  private slideWindow(windowStart: number): Map<string, Aggregate> {
+  /** Advances the per-key queues to `[windowStart, windowStart + size)` and visits every key's aggregate. */
+  private slideWindow(windowStart: number, visit: (key: string, agg: Aggregate) => void): void {
     const windowEnd = windowStart + this.sizeMs;
     while (this.unpushed.size > 0 && this.unpushed.peekPriority() < windowEnd) {
       const start = this.unpushed.pop()!;
@@ -165,13 +162,11 @@ export class SlicedWindowOperator extends WindowOperator {
     for (const key of this.dirtyKeys) this.rebuildKey(key, windowStart);
     this.dirtyKeys.clear();
     // Every key with a queue is visited anyway to emit its result, so eviction costs nothing extra.
-    const combined = new Map<string, Aggregate>();
     for (const [key, q] of this.keyQueues) {
       q.evictBefore(windowStart);
       if (q.isEmpty) this.keyQueues.delete(key);
-      else combined.set(key, q.aggregate()!);
+      else visit(key, q.aggregate()!);
     }
-    return combined;
   }
 
   /** Rebuilds one key's queue from the slices of `[windowStart, pushedUpTo)`. */
