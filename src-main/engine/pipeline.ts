@@ -10,7 +10,7 @@ import type { Sink, Source, SourceOutput } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { startMetricsServer } from './metrics/metrics-server';
-import { deepMerge } from './pipeline/deep-merge';
+import { mergeConfigPatch } from './pipeline/config-patch';
 import { SideOutput } from './pipeline/side-outputs';
 import { SinkStage } from './pipeline/sink-stage';
 import { BoundedQueue } from './queue/bounded-queue';
@@ -58,21 +58,6 @@ interface RunningSink {
 }
 
 type HttpHandler = { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
-
-/**
- * Applies a patch to a configuration: nested objects merge, except that a window spec is always
- * replaced whole, and so is a source whose `type` changes (their fields differ by kind).
- */
-export function mergeConfigPatch(prev: PipelineConfig, patch: Record<string, unknown>): Record<string, unknown> {
-  const { window, source, ...rest } = patch;
-  const merged = deepMerge(prev, rest) as Record<string, unknown>;
-  if (window !== undefined) merged.window = window;
-  if (source !== undefined) {
-    const typeChanged = (source as { type?: unknown }).type !== undefined && (source as { type?: unknown }).type !== prev.source.type;
-    merged.source = typeChanged ? source : deepMerge(prev.source, source);
-  }
-  return merged;
-}
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
 export class Pipeline {
