@@ -48,3 +48,15 @@ it('returns the engine refusal of an invalid source as a reply', async () => {
   expect(controller.status().config.sinks.find((s) => s.name === 'webhook')?.enabled).toBe(false);
   expect(controller.status().state).toBe('running');
 });
+
+it('switches window kind and source type from the UI', async () => {
+  for (const window of [{ kind: 'hopping', sizeMs: 2000, slideMs: 500 }, { kind: 'session', gapMs: 1000 }, { kind: 'tumbling', sizeMs: 1000 }] as const) {
+    const reply = await controller.command({ type: 'setWindow', window });
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
+    expect(reply.ok && reply.status.config.window).toEqual(window);
+  }
+  const system = await controller.command({ type: 'setSource', source: { type: 'system' } });
+  expect(system.ok, JSON.stringify(system)).toBe(true);
+  const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
+  expect(sim.ok, JSON.stringify(sim)).toBe(true);
+}, 60_000);
