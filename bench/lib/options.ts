@@ -26,7 +26,7 @@ export interface BenchOptions {
 }
 
 /** Usage text. */
-export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000]
+export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
   [--memory-events N] [--skip contenders,process,http,memory,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
@@ -39,6 +39,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string' },
       events: { type: 'string' },
       keys: { type: 'string' },
+      'day-keys': { type: 'string' },
       'memory-events': { type: 'string' },
       skip: { type: 'string' },
       only: { type: 'string' },
@@ -64,7 +65,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     events: num(values.events, quick ? 300_000 : 5_000_000),
     tumblingKeys: keys ?? [100, 10_000],
     otherKeys: keys ?? (quick ? [10_000] : [100, 10_000]),
-    dayKeys: keys ?? (quick ? [100] : [100, 10_000]),
+    dayKeys: values['day-keys'] !== undefined ? String(values['day-keys']).split(',').map((k) => num(k, 1)) : keys ?? (quick ? [100] : [100, 10_000]),
     memoryEvents: num(values['memory-events'], quick ? 1_000_000 : 10_000_000),
     httpEvents: quick ? 300_000 : 2_000_000,
     childTimeoutMs: quick ? 25_000 : 300_000,
