@@ -25,6 +25,21 @@ export const FRAME_CAPS = { results: 500, late: 100, deadLetters: 100, logs: 100
 /** Frame period of the host, ms (one frame per subscriber at most this often). */
 export const FRAME_INTERVAL_MS = 100;
 
+/**
+ * Largest number of slices (panes) one hopping window may span. Each event updates one slice, but a
+ * firing and a late update touch every slice of a window; beyond this the spec is refused as a
+ * mistake (24 h sliding by 1 ms would be 86 million) rather than allowed to exhaust memory.
+ */
+export const MAX_SLICES_PER_WINDOW = 100_000;
+
+/** Slices per hopping window: size / gcd(size, slide). */
+export function hoppingSlices(sizeMs: number, slideMs: number): number {
+  let a = sizeMs;
+  let b = slideMs;
+  while (b !== 0) [a, b] = [b, a % b];
+  return sizeMs / a;
+}
+
 const positiveMs = z.number().int('must be a whole number of ms').positive('must be > 0');
 
 /** tumbling {sizeMs} | hopping {sizeMs, slideMs ≤ sizeMs} | session {gapMs}; all in ms. */
@@ -36,6 +51,10 @@ export const windowSpecSchema = z
   ])
   .refine((w) => w.kind !== 'hopping' || w.slideMs <= w.sizeMs, {
     message: 'hopping window slide must be <= size (otherwise events between windows belong to none)',
+    path: ['slideMs'],
+  })
+  .refine((w) => w.kind !== 'hopping' || hoppingSlices(w.sizeMs, w.slideMs) <= MAX_SLICES_PER_WINDOW, {
+    message: `hopping window too fine: size / gcd(size, slide) must be <= ${MAX_SLICES_PER_WINDOW} slices per window (24h sliding by 1s is 86,400 slices, by 1ms 86.4 million); use a coarser slide`,
     path: ['slideMs'],
   }) satisfies z.ZodType<WindowSpec>;
 

@@ -140,6 +140,7 @@ describe('streamscope process', () => {
     [['process', '--window', 'tumbling:5s'], /--input is required/],
     [['process', '--input', 'x.jsonl', '--window', 'weekly:5s'], /--window/],
     [['process', '--input', 'x.jsonl', '--window', 'hopping:5s:10s'], /slide must be <= size/],
+    [['process', '--input', 'x.jsonl', '--window', 'hopping:1d:1ms'], /too fine/],
     [['process', '--input', 'x.jsonl', '--window', 'tumbling:5s', '--allowed-lateness', 'soon'], /--allowed-lateness/],
     [['process', '--input', 'x.jsonl', '--window', 'tumbling:5s', '--bogus'], /bogus/],
     [['frobnicate'], /unknown command/],

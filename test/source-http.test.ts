@@ -181,3 +181,21 @@ describe('HttpIngestSource', () => {
     await new Promise((r) => server.close(r));
   });
 });
+
+describe('HTTP ingest from browsers', () => {
+  it('refuses a request carrying an Origin header when no token is configured (CSRF, DNS rebinding)', async () => {
+    const source = new HttpIngestSource({});
+    const events: unknown[] = [];
+    const running = source.run({ emit: (b) => void events.push(...b), reject: () => {} });
+    const { url } = await source.listen({ host: '127.0.0.1', port: 0 });
+    const body = `{"sensorId":"x","timestamp":${Date.now()},"value":1}\n`;
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'http://evil.example' }, body });
+    expect(res.status).toBe(403);
+    expect(events).toHaveLength(0);
+    const plain = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    expect(plain.status).toBe(200);
+    expect(events).toHaveLength(1);
+    await source.stop();
+    await running;
+  });
+});

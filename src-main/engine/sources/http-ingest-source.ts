@@ -174,6 +174,13 @@ export class HttpIngestSource implements Source {
       sendJson(res, 405, { error: `use POST ${this.options.path}` });
       return true;
     }
+    if (req.headers.origin !== undefined && this.options.token === undefined) {
+      // Browsers send Origin on every POST: without a token, a web page (or a DNS-rebinding
+      // attack on the loopback port) could otherwise inject events. Ingest clients send none.
+      sendJson(res, 403, { error: 'requests from browsers (with an Origin header) need the bearer token option' });
+      req.resume();
+      return true;
+    }
     const denied = this.authorize(req);
     if (denied) {
       res.setHeader('WWW-Authenticate', 'Bearer');
