@@ -60,3 +60,14 @@ it('switches window kind and source type from the UI', async () => {
   const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
   expect(sim.ok, JSON.stringify(sim)).toBe(true);
 }, 60_000);
+
+it('keeps the pipeline running when a chosen source fails, and says why in the log', async () => {
+  const frames: Frame[] = [];
+  controller.subscribe({ send: (f) => frames.push(f) });
+  const reply = await controller.command({ type: 'setSource', source: { type: 'file', path: join(dataDir, 'does-not-exist.jsonl') } });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  await vi.waitFor(() => expect(frames.flatMap((f) => f.logs).some((l) => /does-not-exist/.test(l.msg))).toBe(true), { timeout: 30_000 });
+  expect(controller.status().state).toBe('running');
+  const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
+  expect(sim.ok && sim.status.state).toBe('running');
+}, 60_000);

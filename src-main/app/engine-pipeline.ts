@@ -12,5 +12,5 @@ export type EngineConfig = PipelineConfig & AppConfigShape;
 
 /** Build an engine pipeline from raw config input. Throws on an invalid config. */
 export function createEnginePipeline(input: unknown): PipelinePort<EngineConfig> {
-  return new Pipeline(parseConfig(input)) as unknown as PipelinePort<EngineConfig>;
+  return new Pipeline(parseConfig(input), { onSourceEnd: 'continue' }) as unknown as PipelinePort<EngineConfig>;
 }

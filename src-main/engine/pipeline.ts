@@ -48,6 +48,12 @@ export interface PipelineOptions {
    * A later source change through reconfigure() replaces it with the configured one.
    */
   source?: Source;
+  /**
+   * What happens when the source ends or fails: `stop` (default; the CLI: a replay ends the run) or
+   * `continue` (the app: the pipeline keeps running without a source, so the user can pick another,
+   * and idle timeouts still close its windows).
+   */
+  onSourceEnd?: 'stop' | 'continue';
   /** How often idle-timeout and processing-time watermarks are checked, ms (default 100). */
   tickMs?: number;
 }
@@ -72,6 +78,7 @@ export class Pipeline {
   private source?: Source;
   private sourceRun?: Promise<void>;
   private hostSource?: Source;
+  private readonly onSourceEnd: 'stop' | 'continue';
   private sinks: RunningSink[] = [];
   private readonly hostSinks: SinkStage[] = [];
   private readonly resultListeners = new Set<(batch: WindowResult[]) => void>();
@@ -106,6 +113,7 @@ export class Pipeline {
     this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
     for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
     this.hostSource = opts.source;
+    this.onSourceEnd = opts.onSourceEnd ?? 'stop';
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -332,17 +340,21 @@ export class Pipeline {
     this.source = source;
     // Live sources report their own connection state; generated and replayed input is simply running.
     if (this.cfg.source.type === 'sim' || this.cfg.source.type === 'file') this.metrics.connectionState(source.name, 'connected');
-    this.sourceRun = source.run(this.sourceOutput(source.name)).then(
-      () => {
-        // A finite source (file replay) ended on its own: flush everything and finish.
-        if (this.source === source && this.st !== 'stopping' && this.st !== 'stopped') void this.stop();
-      },
-      (e: Error) => {
-        this.metrics.errors(source.name, 'source', 'failed', 1);
-        this.log('error', `source ${source.name} failed: ${e.message}`);
-        if (this.source === source && this.st !== 'stopping' && this.st !== 'stopped') void this.stop();
-      },
-    );
+    const ended = () => {
+      if (this.source !== source || this.st === 'stopping' || this.st === 'stopped') return;
+      if (this.onSourceEnd === 'stop') {
+        void this.stop(); // a finite source (file replay) ended, or the source failed: flush and finish
+        return;
+      }
+      this.source = undefined;
+      this.metrics.connectionState(source.name, 'stopped');
+      this.log('warn', `source ${source.name} ended; the pipeline keeps running without a source`);
+    };
+    this.sourceRun = source.run(this.sourceOutput(source.name)).then(ended, (e: Error) => {
+      this.metrics.errors(source.name, 'source', 'failed', 1);
+      this.log('error', `source ${source.name} failed: ${e.message}`);
+      ended();
+    });
   }
 
   private async stopSource(): Promise<void> {
