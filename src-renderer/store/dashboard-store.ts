@@ -30,6 +30,9 @@ export interface DashboardState {
   notice: UserMessage | null;
   /** True once at least one frame arrived. */
   connected: boolean;
+  /** Wall-clock time (ms) the latest frame was published; 0 before the first. The host sends one
+   *  every ~100 ms, so a long silence means the host is gone (see `lib/staleness.ts`). */
+  lastFrameAt: number;
 }
 
 /** What the components may do. */
@@ -72,6 +75,7 @@ export function createDashboardStore(api: StoreApiDeps, capacity?: Partial<Model
     error: null,
     notice: null,
     connected: false,
+    lastFrameAt: 0,
 
     ingestFrame(frame) {
       try {
@@ -84,7 +88,7 @@ export function createDashboardStore(api: StoreApiDeps, capacity?: Partial<Model
 
     publish() {
       const status = model.takeStatus();
-      const patch: Partial<DashboardState> = {};
+      const patch: Partial<DashboardState> = { lastFrameAt: Date.now() };
       if (status) patch.status = status;
       if (!get().connected) patch.connected = true;
       if (!get().viewPaused) {
