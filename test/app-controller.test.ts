@@ -86,11 +86,12 @@ describe('AppController commands', () => {
     // the engine runs exactly the enabled sinks (no `enabled` field); the app keeps the settings
     expect(p.config.sinks).toEqual([]);
     await controller.command({ type: 'setSink', sink: 'webhook', enabled: true, options: { url: 'http://127.0.0.1:9/x' } });
-    expect(p.config.sinks).toEqual([{ type: 'webhook', url: 'http://127.0.0.1:9/x' }]);
+    const webhook = { type: 'webhook', url: 'http://127.0.0.1:9/x', deadLetterPath: join(dataDir, 'webhook-dead-letter.jsonl') };
+    expect(p.config.sinks).toEqual([webhook]);
     const r2 = await controller.command({ type: 'setSink', sink: 'file', enabled: true });
     expect(p.config.sinks).toEqual([
       { type: 'file', path: join(dataDir, 'output.jsonl'), append: true, maxBytes: 100 * 1024 * 1024 },
-      { type: 'webhook', url: 'http://127.0.0.1:9/x' },
+      webhook,
     ]);
     expect(r2.ok && r2.status.config.sinks.map((x) => [x.name, x.enabled])).toEqual([
       ['console', false],

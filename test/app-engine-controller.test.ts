@@ -71,3 +71,10 @@ it('keeps the pipeline running when a chosen source fails, and says why in the l
   const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
   expect(sim.ok && sim.status.state).toBe('running');
 }, 60_000);
+
+it('keeps failed webhook batches in the data dir instead of losing them', async () => {
+  const reply = await controller.command({ type: 'setSink', sink: 'webhook', enabled: true, options: { url: 'http://127.0.0.1:1/hook', retries: 0, flushIntervalMs: 10 } });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  const { readFile } = await import('node:fs/promises');
+  await vi.waitFor(async () => expect((await readFile(join(dataDir, 'webhook-dead-letter.jsonl'), 'utf8')).length).toBeGreaterThan(0), { timeout: 30_000 });
+}, 60_000);

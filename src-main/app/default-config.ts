@@ -1,7 +1,8 @@
 /**
  * The app's default pipeline: simulated sensors (10 keys, 1000 events/s), tumbling 5 s windows in
  * event time, alert threshold 80, the JSONL file sink enabled (`<dataDir>/output.jsonl`), console,
- * webhook and WebSocket sinks present but disabled, metrics server on 127.0.0.1:9090.
+ * webhook (dead letters kept in the data dir) and WebSocket sinks present but disabled, metrics
+ * server on 127.0.0.1:9090.
  */
 import { join } from 'node:path';
 
@@ -40,7 +41,7 @@ export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string,
     sinks: [
       { type: 'file', enabled: true, path: outputPath(opts.dataDir), append: true, maxBytes: 100 * 1024 * 1024 },
       { type: 'console', enabled: false },
-      { type: 'webhook', enabled: false, url: 'http://127.0.0.1:8080/results' },
+      { type: 'webhook', enabled: false, url: 'http://127.0.0.1:8080/results', deadLetterPath: join(opts.dataDir, 'webhook-dead-letter.jsonl') },
       { type: 'websocket', enabled: false, host: '127.0.0.1', port: 8081, path: '/results' },
     ],
     lateOutput: join(opts.dataDir, 'late.jsonl'),
