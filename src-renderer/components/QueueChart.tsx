@@ -7,30 +7,36 @@ import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
 import { CHART_HEIGHT, COLORS, QUEUE_COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
 
-export const QueueDepthChart = memo(function QueueDepthChart() {
+interface QueueSeriesChartProps {
+  title: string;
+  description: string;
+  testId: string;
+  /** The value of one queue in one point. */
+  pick: (p: QueuePoint, queue: string) => number | undefined;
+  /** Appended to each queue's name in the legend. */
+  suffix?: string;
+  domain?: [number, number];
+}
+
+/** One line per queue over time. */
+function QueueSeriesChart({ title, description, testId, pick, suffix = '', domain }: QueueSeriesChartProps) {
   const [ref, inView] = useInView<HTMLElement>();
   const data = useLiveDashboard((s) => s.view.queues, inView);
   const names = useLiveDashboard((s) => s.view.queueNames, inView);
   return (
-    <ChartCard
-      ref={ref}
-      title="Queue depth"
-      description="Events waiting in each bounded queue."
-      empty={data.length === 0 || names.length === 0}
-      testId="chart-queue-depth"
-    >
+    <ChartCard ref={ref} title={title} description={description} empty={data.length === 0 || names.length === 0} testId={testId}>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
-          <YAxis {...valueAxisProps} />
+          <YAxis {...valueAxisProps} {...(domain ? { domain } : {})} />
           <Tooltip {...tooltipProps} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
           {names.map((name, i) => (
             <Line
               key={name}
-              name={name}
-              dataKey={(p: QueuePoint) => p.depth[name] ?? null}
+              name={`${name}${suffix}`}
+              dataKey={(p: QueuePoint) => pick(p, name) ?? null}
               stroke={QUEUE_COLORS[i % QUEUE_COLORS.length]}
               dot={false}
               isAnimationActive={false}
@@ -41,40 +47,24 @@ export const QueueDepthChart = memo(function QueueDepthChart() {
       </ResponsiveContainer>
     </ChartCard>
   );
+}
+
+const pickDepth = (p: QueuePoint, q: string) => p.depth[q];
+const pickBackpressure = (p: QueuePoint, q: string) => p.backpressureMsPerSec[q];
+
+export const QueueDepthChart = memo(function QueueDepthChart() {
+  return <QueueSeriesChart title="Queue depth" description="Events waiting in each bounded queue." testId="chart-queue-depth" pick={pickDepth} />;
 });
 
 export const BackpressureChart = memo(function BackpressureChart() {
-  const [ref, inView] = useInView<HTMLElement>();
-  const data = useLiveDashboard((s) => s.view.queues, inView);
-  const names = useLiveDashboard((s) => s.view.queueNames, inView);
   return (
-    <ChartCard
-      ref={ref}
+    <QueueSeriesChart
       title="Backpressure time"
       description="Milliseconds per second the producer of each queue spent blocked (0–1000)."
-      empty={data.length === 0 || names.length === 0}
       testId="chart-backpressure"
-    >
-      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
-          <YAxis {...valueAxisProps} domain={[0, 1000]} unit="" />
-          <Tooltip {...tooltipProps} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
-          {names.map((name, i) => (
-            <Line
-              key={name}
-              name={`${name} ms/s`}
-              dataKey={(p: QueuePoint) => p.backpressureMsPerSec[name] ?? null}
-              stroke={QUEUE_COLORS[i % QUEUE_COLORS.length]}
-              dot={false}
-              isAnimationActive={false}
-              strokeWidth={2}
-            />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
-    </ChartCard>
+      pick={pickBackpressure}
+      suffix=" ms/s"
+      domain={[0, 1000]}
+    />
   );
 });
