@@ -38,6 +38,15 @@ function run(cmd, args, env = process.env) {
 }
 
 const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log(`usage: npm start [-- --web] [web host options]
+  Opens the desktop window where the Electron binary is installed; otherwise, or with --web, starts
+  the web host (the same engine and dashboard in a browser) and prints its URL.
+  Web host options: --host 127.0.0.1 --port 7070 --data-dir ./.streamscope-data --metrics-port 9090
+  --no-metrics --config FILE --allow-remote --token TOKEN (or STREAMSCOPE_TOKEN)
+  Electron options: --data-dir DIR`);
+  process.exit(0);
+}
 const forceWeb = argv.includes('--web');
 const passArgs = argv.filter((a) => a !== '--web');
 const electron = forceWeb ? { path: null, reason: '--web was given' } : findElectron();
