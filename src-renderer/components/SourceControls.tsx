@@ -8,6 +8,7 @@ import { memo, useEffect, useId, useState } from 'react';
 import type { SourceType } from '../../src-shared/contract';
 import { buildSource, DEFAULT_SOURCE_SETTINGS as DEFAULTS, NEEDS_SETTINGS, settingText as str, type SourceSettings as Settings } from '../lib/source-settings';
 import { useDashboard } from '../store/store-context';
+import { useSelectCommit } from './use-select-commit';
 
 const SOURCE_LABELS: Record<SourceType, string> = {
   sim: 'sim — simulated sensors',
@@ -54,6 +55,8 @@ export const SourceControls = memo(function SourceControls() {
     if (!NEEDS_SETTINGS.has(t)) apply(t);
   };
 
+  const typeSelect = useSelectCommit<SourceType>(type, onType);
+
   const text = (key: keyof Settings, id: string, label: string, placeholder?: string) => (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -77,7 +80,7 @@ export const SourceControls = memo(function SourceControls() {
       <legend>Input</legend>
       <div className="field">
         <label htmlFor={ids.type}>Source</label>
-        <select id={ids.type} value={type} onChange={(e) => onType(e.target.value as SourceType)}>
+        <select id={ids.type} {...typeSelect}>
           {(Object.keys(SOURCE_LABELS) as SourceType[]).map((t) => (
             <option key={t} value={t}>
               {SOURCE_LABELS[t]}

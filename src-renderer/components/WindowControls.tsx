@@ -6,6 +6,7 @@ import { memo, useId } from 'react';
 import type { WindowKind, WindowSpec } from '../../src-shared/types';
 import { useDashboard } from '../store/store-context';
 import { msToSecondsText, parseSecondsToMs, useDraftField } from './use-draft-field';
+import { useSelectCommit } from './use-select-commit';
 
 const DEFAULT_SIZE_MS = 10_000;
 const DEFAULT_GAP_MS = 5_000;
@@ -58,12 +59,14 @@ export const WindowControls = memo(function WindowControls() {
     }
   };
 
+  const kindSelect = useSelectCommit<WindowKind>(kind, changeKind);
+
   return (
     <fieldset className="control-group">
       <legend>Window</legend>
       <div className="field">
         <label htmlFor={kindId}>Window kind</label>
-        <select id={kindId} value={kind} onChange={(e) => changeKind(e.target.value as WindowKind)}>
+        <select id={kindId} {...kindSelect}>
           <option value="tumbling">tumbling</option>
           <option value="hopping">hopping</option>
           <option value="session">session</option>
