@@ -1,4 +1,5 @@
 /** How a bench child process reports back: one stdout line `BENCH_RESULT <json>`. */
+import { readFileSync } from 'node:fs';
 
 /** Prefix of the result line. */
 export const RESULT_PREFIX = 'BENCH_RESULT ';
@@ -27,8 +28,19 @@ export function printResult(r: ChildResult): void {
   process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(r)}\n`);
 }
 
-/** Peak RSS of this process so far, MB. */
+/**
+ * Peak RSS of this process so far, MB. On Linux this reads VmHWM from /proc/self/status: the
+ * high-water mark of this process's own address space. `resourceUsage().maxRSS` (getrusage) is not
+ * used there because Linux carries the parent's RSS at fork over into the child's ru_maxrss, so a
+ * large bench parent would make every child look hundreds of MB bigger than it is.
+ */
 export function maxRssMB(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
   return process.resourceUsage().maxRSS / 1024;
 }
 
