@@ -78,3 +78,15 @@ it('keeps failed webhook batches in the data dir instead of losing them', async 
   const { readFile } = await import('node:fs/promises');
   await vi.waitFor(async () => expect((await readFile(join(dataDir, 'webhook-dead-letter.jsonl'), 'utf8')).length).toBeGreaterThan(0), { timeout: 30_000 });
 }, 60_000);
+
+it('replays a real CSV with a field mapping chosen in the UI', async () => {
+  const frames: Frame[] = [];
+  controller.subscribe({ send: (f) => frames.push(f) });
+  const csv = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'seattle-weather-hourly-normals.csv');
+  const reply = await controller.command({
+    type: 'setSource',
+    source: { type: 'file', path: csv, mapping: { key: '=seattle', time: 'date', value: 'temperature' }, speed: 'max' },
+  });
+  expect(reply.ok, JSON.stringify(reply)).toBe(true);
+  await vi.waitFor(() => expect(frames.flatMap((f) => f.results).some((r) => r.sensorId === 'seattle')).toBe(true), { timeout: 30_000 });
+}, 60_000);

@@ -346,8 +346,15 @@ describe('settings validation', () => {
     expect(buildSource('file', DEFAULT_SOURCE_SETTINGS)).toMatchObject({ ok: false, error: expect.stringMatching(/path/) });
     expect(buildSource('file', { ...DEFAULT_SOURCE_SETTINGS, path: ' /tmp/x.jsonl ' })).toEqual({
       ok: true,
-      source: { type: 'file', path: '/tmp/x.jsonl' },
+      source: { type: 'file', path: '/tmp/x.jsonl', mapping: { key: 'sensorId', time: 'timestamp', value: 'value' }, speed: 'max' },
     });
+    expect(
+      buildSource('file', { ...DEFAULT_SOURCE_SETTINGS, path: 'w.csv', fileKey: '=seattle', fileTime: 'date', fileValue: 'temperature', fileSpeed: '3600' }),
+    ).toEqual({
+      ok: true,
+      source: { type: 'file', path: 'w.csv', mapping: { key: '=seattle', time: 'date', value: 'temperature' }, speed: 3600 },
+    });
+    expect(buildSource('file', { ...DEFAULT_SOURCE_SETTINGS, path: 'w.csv', fileSpeed: 'fast' })).toMatchObject({ ok: false, error: expect.stringMatching(/speed/) });
     expect(buildSource('mqtt', DEFAULT_SOURCE_SETTINGS)).toEqual({
       ok: true,
       source: { type: 'mqtt', url: 'mqtt://127.0.0.1:1883', topics: ['streamscope/events'] },

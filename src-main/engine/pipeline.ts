@@ -271,9 +271,16 @@ export class Pipeline {
           JSON.stringify({ ...prev.source, rateEventsPerSec: 0 }) === JSON.stringify({ ...next.source, rateEventsPerSec: 0 })) {
         src.setRate(next.source.rateEventsPerSec);
       } else {
+        // A new source is a new event-time stream (a replayed file may lie years behind the old
+        // source's watermark): drain what the old one delivered, fire its open windows, restart
+        // the watermark, then read the new source.
         await this.stopSource();
+        while (this.ingress.depth > 0) await new Promise<void>((r) => setImmediate(r));
+        this.operator.advanceWatermark(Infinity, this.out);
+        this.operator = this.buildOperator();
+        await this.drainOutput();
         await this.startSource();
-        this.log('info', `source switched to ${next.source.type}`);
+        this.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
       }
     }
   }

@@ -20,7 +20,10 @@ const SOURCE_LABELS: Record<SourceType, string> = {
 };
 
 export const SourceControls = memo(function SourceControls() {
-  const ids = { type: useId(), path: useId(), url: useId(), topic: useId(), servers: useId(), stream: useId(), subject: useId() };
+  const ids = {
+    type: useId(), path: useId(), fileKey: useId(), fileTime: useId(), fileValue: useId(), fileSpeed: useId(),
+    url: useId(), topic: useId(), servers: useId(), stream: useId(), subject: useId(),
+  };
   const current = useDashboard((s) => s.status?.config.source);
   const run = useDashboard((s) => s.run);
   const showError = useDashboard((s) => s.showError);
@@ -31,8 +34,13 @@ export const SourceControls = memo(function SourceControls() {
   useEffect(() => {
     if (!current) return;
     setType(current.type);
+    const mapping = (current.type === 'file' ? current.mapping : undefined) as Record<string, unknown> | undefined;
     setSettings((prev) => ({
       path: current.type === 'file' ? str(current.path, prev.path) : prev.path,
+      fileKey: str(mapping?.key, prev.fileKey),
+      fileTime: str(mapping?.time, prev.fileTime),
+      fileValue: str(mapping?.value, prev.fileValue),
+      fileSpeed: current.type === 'file' ? String(current.speed ?? prev.fileSpeed) : prev.fileSpeed,
       mqttUrl: current.type === 'mqtt' ? str(current.url, prev.mqttUrl) : prev.mqttUrl,
       mqttTopic: current.type === 'mqtt' ? str(current.topics, prev.mqttTopic) : prev.mqttTopic,
       natsServers: current.type === 'nats' ? str(current.servers, prev.natsServers) : prev.natsServers,
@@ -88,7 +96,15 @@ export const SourceControls = memo(function SourceControls() {
           ))}
         </select>
       </div>
-      {type === 'file' ? text('path', ids.path, 'File path', '/path/to/events.jsonl') : null}
+      {type === 'file' ? (
+        <>
+          {text('path', ids.path, 'File path', '/path/to/events.jsonl')}
+          {text('fileKey', ids.fileKey, 'Key field', 'sensorId, properties.net or =name')}
+          {text('fileTime', ids.fileTime, 'Time field', 'timestamp (epoch ms or ISO-8601)')}
+          {text('fileValue', ids.fileValue, 'Value field', 'value')}
+          {text('fileSpeed', ids.fileSpeed, 'Replay speed', 'max, or a factor such as 60')}
+        </>
+      ) : null}
       {type === 'mqtt' ? (
         <>
           {text('mqttUrl', ids.url, 'MQTT broker URL', 'mqtt://127.0.0.1:1883')}

@@ -1,6 +1,6 @@
 /**
  * The source settings form as data: field values, and the `setSource` payload they make. Options use
- * the engine's field names: file {path}; mqtt {url, topics: [topic]}; nats {servers: string[],
+ * the engine's field names: file {path, mapping {key, time, value}, speed}; mqtt {url, topics: [topic]}; nats {servers: string[],
  * stream, subjects, durable: 'streamscope-ui', createStream: true}.
  */
 import type { SourceType } from '../../src-shared/contract';
@@ -11,6 +11,12 @@ export const NEEDS_SETTINGS: ReadonlySet<SourceType> = new Set(['file', 'mqtt', 
 /** The text fields of the source settings form. */
 export interface SourceSettings {
   path: string;
+  /** File field mapping: key, event-time and value field (dot path or CSV column; key `=name` = constant). */
+  fileKey: string;
+  fileTime: string;
+  fileValue: string;
+  /** Replay pace: 'max' or a factor of the recorded speed. */
+  fileSpeed: string;
   mqttUrl: string;
   mqttTopic: string;
   natsServers: string;
@@ -21,6 +27,10 @@ export interface SourceSettings {
 /** Initial field values (local brokers). */
 export const DEFAULT_SOURCE_SETTINGS: SourceSettings = {
   path: '',
+  fileKey: 'sensorId',
+  fileTime: 'timestamp',
+  fileValue: 'value',
+  fileSpeed: 'max',
   mqttUrl: 'mqtt://127.0.0.1:1883',
   mqttTopic: 'streamscope/events',
   natsServers: '127.0.0.1:4222',
@@ -42,8 +52,15 @@ export function buildSource(
 ): { ok: true; source: { type: SourceType } & Record<string, unknown> } | { ok: false; error: string } {
   switch (type) {
     case 'file':
+    {
       if (!s.path.trim()) return { ok: false, error: 'File source: enter the path of the file to replay.' };
-      return { ok: true, source: { type, path: s.path.trim() } };
+      const mapping = { key: s.fileKey.trim(), time: s.fileTime.trim(), value: s.fileValue.trim() };
+      if (!mapping.key || !mapping.time || !mapping.value) return { ok: false, error: 'File source: key, time and value fields must not be empty.' };
+      const speedText = s.fileSpeed.trim();
+      const speed = speedText === '' || speedText === 'max' ? 'max' : Number(speedText);
+      if (speed !== 'max' && !(speed > 0)) return { ok: false, error: 'File source: speed is "max" or a factor > 0 of the recorded speed (e.g. 60).' };
+      return { ok: true, source: { type, path: s.path.trim(), mapping, speed } };
+    }
     case 'mqtt':
       if (!/^(mqtts?|wss?|tcp|ssl):\/\//.test(s.mqttUrl.trim()))
         return { ok: false, error: 'MQTT source: the broker URL must start with mqtt://, mqtts://, ws:// or wss://.' };
