@@ -194,3 +194,19 @@ describe('switching to a replayed file', () => {
     expect(rec.results.filter((r) => r.sensorId === 'old').reduce((a, r) => a + r.count, 0)).toBe(100);
   });
 });
+
+describe('paused pipeline', () => {
+  it('can switch source while paused, and stays paused', async () => {
+    const p = new Pipeline({ source: { type: 'sim', rateEventsPerSec: 5000 }, sinks: [], metrics: false }, { onSourceEnd: 'continue' });
+    await p.start();
+    await until(() => p.metrics.snapshot().eventsReceived > 10);
+    p.pause();
+    await new Promise((r) => setTimeout(r, 100)); // let the source block on the pause gate
+    await p.reconfigure({ source: { type: 'sim', sensors: 3, rateEventsPerSec: 100 } });
+    expect(p.state).toBe('paused');
+    p.resume();
+    const before = p.metrics.snapshot().eventsReceived;
+    await until(() => p.metrics.snapshot().eventsReceived > before);
+    await p.stop();
+  });
+});

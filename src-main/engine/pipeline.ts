@@ -368,8 +368,16 @@ export class Pipeline {
     const source = this.source;
     this.source = undefined;
     if (source === undefined) return;
+    // A paused source waits on the gate inside emit(): let its last batch through so it can stop.
+    const gate = this.gate;
+    gate?.open();
     await source.stop();
     await this.sourceRun;
+    if (gate !== undefined && this.gate === gate) {
+      let open!: () => void;
+      const promise = new Promise<void>((r) => (open = r));
+      this.gate = { promise, open };
+    }
   }
 
   private async runOperator(): Promise<void> {
