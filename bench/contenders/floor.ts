@@ -12,6 +12,14 @@ class Agg {
   min = Infinity;
   max = -Infinity;
   alertCount = 0;
+
+  add(v: number, thr: number): void {
+    this.count++;
+    this.sum += v;
+    if (v < this.min) this.min = v;
+    if (v > this.max) this.max = v;
+    if (v > thr) this.alertCount++;
+  }
 }
 
 function row(windowStart: number, windowEnd: number, sensorId: string, a: Agg): BenchRow {
@@ -54,11 +62,7 @@ function windowedFloor(job: ContenderJob, sink: RowSink): void {
         a = new Agg();
         keys.set(e.sensorId, a);
       }
-      a.count++;
-      a.sum += v;
-      if (v < a.min) a.min = v;
-      if (v > a.max) a.max = v;
-      if (v > thr) a.alertCount++;
+      a.add(v, thr);
     }
     if (t > maxTs) {
       maxTs = t;
@@ -133,11 +137,7 @@ function sessionFloor(job: ContenderJob, sink: RowSink): void {
       if (t + gap > merged.end) merged.end = t + gap;
     }
     const a = merged.agg;
-    a.count++;
-    a.sum += v;
-    if (v < a.min) a.min = v;
-    if (v > a.max) a.max = v;
-    if (v > thr) a.alertCount++;
+    a.add(v, thr);
     if (t > maxTs) {
       maxTs = t;
       const wm = t - ooo;

@@ -49,8 +49,21 @@ function summarize(windowStart: number, windowEnd: number, sensorId: string, eve
   };
 }
 
+/** A window stage: at end of input the watermark goes to +∞ and every open window fires. */
+abstract class WindowingStage extends Transform {
+  protected abstract fire(wm: number): void;
+  override _flush(cb: TransformCallback): void {
+    try {
+      this.fire(Infinity);
+      cb();
+    } catch (err) {
+      cb(err as Error);
+    }
+  }
+}
+
 /** Tumbling/hopping windows: window start → key → every event of that key in the window. */
-class WindowStage extends Transform {
+class WindowStage extends WindowingStage {
   private readonly windows = new Map<number, Map<string, StreamEvent[]>>();
   private maxTs = -Infinity;
   private readonly sizeMs: number;
@@ -77,15 +90,7 @@ class WindowStage extends Transform {
       cb(err as Error);
     }
   }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.fire(Infinity);
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-  private fire(wm: number): void {
+  protected fire(wm: number): void {
     for (const [ws, byKey] of this.windows) {
       if (ws + this.sizeMs > wm) continue;
       for (const [key, events] of byKey) this.push(summarize(ws, ws + this.sizeMs, key, events, this.job.alertThreshold));
@@ -95,7 +100,7 @@ class WindowStage extends Transform {
 }
 
 /** Session windows per key, each session keeping its events. */
-class SessionStage extends Transform {
+class SessionStage extends WindowingStage {
   private readonly sessions = new Map<string, Array<{ start: number; end: number; events: StreamEvent[] }>>();
   private maxTs = -Infinity;
   private nextCheck = -Infinity;
@@ -136,15 +141,7 @@ class SessionStage extends Transform {
       cb(err as Error);
     }
   }
-  override _flush(cb: TransformCallback): void {
-    try {
-      this.fire(Infinity);
-      cb();
-    } catch (err) {
-      cb(err as Error);
-    }
-  }
-  private fire(wm: number): void {
+  protected fire(wm: number): void {
     for (const [key, list] of this.sessions) {
       for (const s of list.filter((x) => x.end <= wm)) this.push(summarize(s.start, s.end, key, s.events, this.job.alertThreshold));
       const open = list.filter((x) => x.end > wm);
