@@ -236,14 +236,8 @@ export class Pipeline {
 
     if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
         prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
-      const old = this.operator;
-      const wm = old.watermark;
-      const maxTs = old.maxTimestamp;
-      old.advanceWatermark(Infinity, this.out);
-      this.operator = this.buildOperator();
-      if (Number.isFinite(wm)) this.operator.advanceWatermark(wm, this.out);
-      this.drainOutput();
-      this.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired (max event time ${maxTs})`);
+      await this.replaceOperator(true);
+      this.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
     } else if (prev.alertThreshold !== next.alertThreshold) {
       this.operator.setAlertThreshold(next.alertThreshold);
     }
@@ -276,13 +270,23 @@ export class Pipeline {
         // the watermark, then read the new source.
         await this.stopSource();
         while (this.ingress.depth > 0) await new Promise<void>((r) => setImmediate(r));
-        this.operator.advanceWatermark(Infinity, this.out);
-        this.operator = this.buildOperator();
-        await this.drainOutput();
+        await this.replaceOperator(false);
         await this.startSource();
         this.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
       }
     }
+  }
+
+  /**
+   * Fires every open window of the current operator and replaces it with one built from the
+   * config in force; `keepWatermark` carries the event-time clock over (same stream, new windows).
+   */
+  private async replaceOperator(keepWatermark: boolean): Promise<void> {
+    const wm = this.operator.watermark;
+    this.operator.advanceWatermark(Infinity, this.out);
+    this.operator = this.buildOperator();
+    if (keepWatermark && Number.isFinite(wm)) this.operator.advanceWatermark(wm, this.out);
+    await this.drainOutput();
   }
 
   private buildOperator(): WindowOperator {
