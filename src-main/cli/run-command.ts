@@ -146,11 +146,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const pipeline = new Pipeline(config);
-  let sourceFailed = false;
-  pipeline.onLog((l) => {
-    if (l.level === 'error' && l.msg.startsWith('source ')) sourceFailed = true;
-    process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`);
-  });
+  pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
   try {
     await pipeline.start();
   } catch (e) {
@@ -166,5 +162,5 @@ export async function runCommand(argv: string[]): Promise<number> {
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   await pipeline.done;
   printSummary(pipeline.metrics.snapshot(), process.stderr);
-  return sourceFailed ? 1 : 0;
+  return pipeline.sourceFailure === undefined ? 0 : 1;
 }

@@ -93,6 +93,7 @@ export class Pipeline {
   private finished!: Promise<void>;
   private finish!: () => void;
   private stopping?: Promise<void>;
+  private failure?: string;
 
   /** Validates `config` (throws ConfigError) and builds the stages; nothing runs until start(). */
   constructor(config: PipelineConfig | unknown, opts: PipelineOptions = {}) {
@@ -139,6 +140,11 @@ export class Pipeline {
   /** Where the metrics server listens, after start() (undefined when disabled). */
   get metricsServer(): { url: string; port: number } | undefined {
     return this.server === undefined ? undefined : { url: this.server.url, port: this.server.port };
+  }
+
+  /** The first source failure (`source NAME failed: reason`), if any: the CLI exits non-zero on it. */
+  get sourceFailure(): string | undefined {
+    return this.failure;
   }
 
   /** Resolves once the pipeline has stopped: after stop(), or at the end of a finite source. */
@@ -362,6 +368,7 @@ export class Pipeline {
       this.log('warn', `source ${source.name} ended; the pipeline keeps running without a source`);
     };
     this.sourceRun = source.run(this.sourceOutput(source.name)).then(ended, (e: Error) => {
+      this.failure ??= `source ${source.name} failed: ${e.message}`;
       this.metrics.errors(source.name, 'source', 'failed', 1);
       this.log('error', `source ${source.name} failed: ${e.message}`);
       ended();
