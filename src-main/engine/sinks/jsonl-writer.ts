@@ -7,8 +7,10 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 
-/** Options of a {@link JsonlWriter}. */
-export interface JsonlWriterOptions {
+/** Options of a {@link JsonlWriter} of values of type `T`. */
+export interface JsonlWriterOptions<T = unknown> {
+  /** Turns one value into one line of JSON (no newline); default JSON.stringify. */
+  encode?: (value: T) => string | undefined;
   /** Keep what the file already holds (true) or truncate it when first opened (false, default). */
   append?: boolean;
   /**
@@ -46,11 +48,12 @@ export function rotatedPath(path: string, index: number): string {
  * exceeding its highWaterMark (after 'drain' if needed). Rejects on I/O errors (the error sticks:
  * every later call rejects too) and on values JSON cannot encode (nothing of that call is written).
  */
-export class JsonlWriter {
+export class JsonlWriter<T = unknown> {
   readonly path: string;
   private readonly append: boolean;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
+  private readonly encode: (value: T) => string | undefined;
   private stream: WriteStream | null = null;
   private currentBytes = 0;
   private opened = false;
@@ -61,7 +64,7 @@ export class JsonlWriter {
   private readonly counters: JsonlWriterStats = { lines: 0, bytes: 0, rotations: 0 };
 
   /** `path` is a file path, or `-` for standard output (no rotation then). */
-  constructor(path: string, options: JsonlWriterOptions = {}) {
+  constructor(path: string, options: JsonlWriterOptions<T> = {}) {
     if (!path) throw new Error('JsonlWriter: path must be a non-empty string');
     const maxBytes = options.maxBytes ?? 0;
     const maxFiles = options.maxFiles ?? 5;
@@ -71,6 +74,7 @@ export class JsonlWriter {
     this.append = options.append ?? false;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
+    this.encode = options.encode ?? JSON.stringify;
   }
 
   /** Counters since construction. */
@@ -84,12 +88,12 @@ export class JsonlWriter {
   }
 
   /** Append one line per object. Resolves when the stream has accepted them (see class doc). */
-  write(objects: readonly unknown[]): Promise<void> {
+  write(objects: readonly T[]): Promise<void> {
     if (objects.length === 0) return this.enqueue(async () => {});
     let lines: string[];
     try {
       lines = objects.map((o) => {
-        const text = JSON.stringify(o);
+        const text = this.encode(o);
         if (text === undefined) throw new Error(`cannot encode a value of type ${typeof o} as JSON`);
         return text + '\n';
       });

@@ -23,6 +23,16 @@ export class Aggregate {
     if (arrivalMs > this.lastArrivalMs) this.lastArrivalMs = arrivalMs;
   }
 
+  /** Back to the empty aggregate (the identity of `merge`), in place. */
+  reset(): void {
+    this.count = 0;
+    this.sum = 0;
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.alertCount = 0;
+    this.lastArrivalMs = 0;
+  }
+
   /** Merge another aggregate into this one (in place). */
   merge(other: Aggregate): void {
     this.count += other.count;
@@ -33,26 +43,8 @@ export class Aggregate {
     if (other.lastArrivalMs > this.lastArrivalMs) this.lastArrivalMs = other.lastArrivalMs;
   }
 
-  /** A copy, so a merged view never aliases slice state. */
-  clone(): Aggregate {
-    const copy = new Aggregate();
-    copy.merge(this);
-    return copy;
-  }
-
-  /** Plain-object form for checkpoints. */
+  /** Plain-object form (what JSON.stringify writes). */
   toJSON(): { count: number; sum: number; min: number; max: number; alertCount: number } {
     return { count: this.count, sum: this.sum, min: this.min, max: this.max, alertCount: this.alertCount };
-  }
-
-  /** Inverse of toJSON. */
-  static fromJSON(o: { count: number; sum: number; min: number; max: number; alertCount: number }): Aggregate {
-    const a = new Aggregate();
-    a.count = o.count;
-    a.sum = o.sum;
-    a.min = o.min;
-    a.max = o.max;
-    a.alertCount = o.alertCount;
-    return a;
   }
 }

@@ -8,14 +8,23 @@
  * advance, slices enter and leave each key's queue once, so firing costs O(1) per key rather than
  * O(slices per window). A slice changed after it entered the queues (an event behind the watermark)
  * marks its key dirty, and that key is rebuilt from the slices at the next firing.
+ *
+ * Slice state is flat (slice-state.ts) and indexed by interned key ids (key-table.ts): one hash of
+ * the key string per event, then integer probes; slices are recycled once cleaned up.
  */
 import type { StreamEvent, WindowKind } from '../../../src-shared/types';
 import { Aggregate } from './aggregate';
+import { KeyTable } from './key-table';
 import { MinHeap } from './min-heap';
+import { SliceState } from './slice-state';
 import { TwoStacks } from './two-stacks';
 import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from './window-operator';
 
-type Slice = Map<string, Aggregate>;
+/**
+ * Cleaned-up slices kept for reuse. In steady state one slice is dropped for each one created, so two
+ * suffice; each is sized like a live slice, so this at most adds two slices' worth of memory.
+ */
+const SPARE_SLICES = 2;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
@@ -33,7 +42,9 @@ export class SlicedWindowOperator extends WindowOperator {
   private readonly slideMs: number;
   private readonly sliceMs: number;
   private readonly kind: WindowKind;
-  private readonly slices = new Map<number, Slice>();
+  private readonly slices = new Map<number, SliceState>();
+  private readonly spare: SliceState[] = [];
+  private readonly keys = new KeyTable();
   /** Slice starts by cleanup time (end of the last window containing the slice + allowed lateness). */
   private readonly cleanup = new MinHeap<number>();
   /** Ends of windows that hold state and have not fired yet. */
@@ -42,12 +53,14 @@ export class SlicedWindowOperator extends WindowOperator {
   private aggregates = 0;
   /** The slice the previous event went to (a one-entry cache in front of `slices`). */
   private cachedStart = NaN;
-  private cachedSlice: Slice | undefined;
+  private cachedSlice: SliceState | undefined;
   /** Hopping only: slices with start < pushedUpTo have entered the per-key queues. */
   private pushedUpTo = -Infinity;
   private readonly unpushed = new MinHeap<number>();
   private readonly keyQueues = new Map<string, TwoStacks>();
   private readonly dirtyKeys = new Set<string>();
+  /** Each key's window aggregate is written here in turn while a window fires. */
+  private readonly scratch = new Aggregate();
 
   /** Throws if the window spec is not tumbling/hopping or its durations are not positive integers. */
   constructor(opts: WindowOperatorOptions) {
@@ -74,20 +87,22 @@ export class SlicedWindowOperator extends WindowOperator {
     let slice = sliceStart === this.cachedStart ? this.cachedSlice : this.slices.get(sliceStart);
     const isNewSlice = slice === undefined;
     if (slice === undefined) {
-      slice = new Map();
+      slice = this.spare.pop() ?? new SliceState();
+      slice.reset(sliceStart);
       this.slices.set(sliceStart, slice);
       this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
       if (this.sliceMs !== this.sizeMs && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
     }
     this.cachedStart = sliceStart;
     this.cachedSlice = slice;
-    let agg = slice.get(e.sensorId);
-    if (agg === undefined) {
-      agg = new Aggregate();
-      slice.set(e.sensorId, agg);
+    const id = this.keys.intern(e.sensorId);
+    let slot = slice.slotOf(id);
+    if (slot < 0) {
+      slot = slice.insert(id);
+      this.keys.retain(id);
       this.aggregates++;
     }
-    agg.add(e.value, this.alertThreshold, arrivalMs);
+    slice.add(slot, e.value, this.alertThreshold, arrivalMs);
 
     // Fast path: the slice already existed and none of its windows has fired yet.
     const firstStart = floorTo(t - this.sizeMs, this.slideMs) + this.slideMs;
@@ -125,8 +140,11 @@ export class SlicedWindowOperator extends WindowOperator {
         this.cachedSlice = undefined;
       }
       const slice = this.slices.get(sliceStart);
-      if (slice !== undefined) this.aggregates -= slice.size;
+      if (slice === undefined) continue;
       this.slices.delete(sliceStart);
+      this.aggregates -= slice.size;
+      for (let slot = 0; slot < slice.size; slot++) this.keys.release(slice.idAt(slot));
+      if (this.spare.length < SPARE_SLICES) this.spare.push(slice);
     }
   }
 
@@ -140,22 +158,38 @@ export class SlicedWindowOperator extends WindowOperator {
       if (agg.lastArrivalMs > newestArrival) newestArrival = agg.lastArrivalMs;
       emitted++;
     };
-    if (this.sliceMs === this.sizeMs) this.slices.get(windowStart)?.forEach((agg, key) => emit(key, agg));
+    if (this.sliceMs === this.sizeMs) this.visitSlice(windowStart, emit);
     else this.slideWindow(windowStart, emit);
     if (emitted > 0) out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
   }
 
-  /** Advances the per-key queues to `[windowStart, windowStart + size)` and visits every key's aggregate. */
+  /** Tumbling: visits every key's aggregate of one slice (one scratch object, as in slideWindow). */
+  private visitSlice(sliceStart: number, visit: (key: string, agg: Aggregate) => void): void {
+    const slice = this.slices.get(sliceStart);
+    if (slice === undefined) return;
+    const scratch = this.scratch;
+    for (let slot = 0; slot < slice.size; slot++) {
+      scratch.reset();
+      slice.mergeInto(slot, scratch);
+      visit(this.keys.keyOf(slice.idAt(slot)), scratch);
+    }
+  }
+
+  /**
+   * Advances the per-key queues to `[windowStart, windowStart + size)` and visits every key's aggregate
+   * (one scratch object, overwritten for the next key: `visit` must copy what it keeps).
+   */
   private slideWindow(windowStart: number, visit: (key: string, agg: Aggregate) => void): void {
     const windowEnd = windowStart + this.sizeMs;
     while (this.unpushed.size > 0 && this.unpushed.peekPriority() < windowEnd) {
       const start = this.unpushed.pop()!;
       const slice = this.slices.get(start);
       if (slice === undefined) continue;
-      for (const [key, agg] of slice) {
+      for (let slot = 0; slot < slice.size; slot++) {
+        const key = this.keys.keyOf(slice.idAt(slot));
         let q = this.keyQueues.get(key);
         if (q === undefined) this.keyQueues.set(key, (q = new TwoStacks()));
-        q.push(start, agg);
+        q.push(start, slice.aggregateAt(slot));
       }
     }
     if (windowEnd > this.pushedUpTo) this.pushedUpTo = windowEnd;
@@ -164,17 +198,19 @@ export class SlicedWindowOperator extends WindowOperator {
     // Every key with a queue is visited anyway to emit its result, so eviction costs nothing extra.
     for (const [key, q] of this.keyQueues) {
       q.evictBefore(windowStart);
-      if (q.isEmpty) this.keyQueues.delete(key);
-      else visit(key, q.aggregate()!);
+      if (q.aggregateInto(this.scratch)) visit(key, this.scratch);
+      else this.keyQueues.delete(key);
     }
   }
 
   /** Rebuilds one key's queue from the slices of `[windowStart, pushedUpTo)`. */
   private rebuildKey(key: string, windowStart: number): void {
     const q = new TwoStacks();
-    for (let s = windowStart; s < this.pushedUpTo; s += this.sliceMs) {
-      const agg = this.slices.get(s)?.get(key);
-      if (agg !== undefined) q.push(s, agg);
+    const id = this.keys.lookup(key);
+    for (let s = windowStart; id >= 0 && s < this.pushedUpTo; s += this.sliceMs) {
+      const slice = this.slices.get(s);
+      const slot = slice === undefined ? -1 : slice.slotOf(id);
+      if (slot >= 0) q.push(s, slice!.aggregateAt(slot));
     }
     if (q.isEmpty) this.keyQueues.delete(key);
     else this.keyQueues.set(key, q);
@@ -182,12 +218,14 @@ export class SlicedWindowOperator extends WindowOperator {
 
   /** Late firing for one key: a late-but-allowed event changed a window that already fired. */
   private emitKey(windowStart: number, key: string, out: OperatorOutput): void {
+    const id = this.keys.lookup(key);
     let acc: Aggregate | undefined;
-    for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
-      const agg = this.slices.get(s)?.get(key);
-      if (agg === undefined) continue;
-      if (acc === undefined) acc = agg.clone();
-      else acc.merge(agg);
+    for (let s = windowStart; id >= 0 && s < windowStart + this.sizeMs; s += this.sliceMs) {
+      const slice = this.slices.get(s);
+      const slot = slice === undefined ? -1 : slice.slotOf(id);
+      if (slot < 0) continue;
+      acc ??= new Aggregate();
+      slice!.mergeInto(slot, acc);
     }
     if (acc === undefined) return;
     const emittedAt = this.now();

@@ -4,65 +4,74 @@
  * by hopping windows: slices enter at the back as windows advance, leave at the front, and a window's
  * aggregate is the merge of at most two partial aggregates, so firing a window costs O(1) per key
  * instead of O(slices per window). Elements are never subtracted, so sums do not drift.
+ *
+ * The partial aggregates are reused in place (a popped front entry is overwritten by the next flip),
+ * so a queue in steady state allocates nothing: with many keys and fine slides, firing is bound by
+ * memory traffic, and garbage would double it.
  */
 import { Aggregate } from './aggregate';
 
 /** A queue of (slice start, slice aggregate) with an O(1) aggregate of its whole content. */
 export class TwoStacks {
-  /** Front stack, oldest on top (end of the array); each entry holds the merge of itself and all newer front entries. */
+  /**
+   * Front stack: entries `[0, frontLen)` are live, oldest on top (index `frontLen - 1`); each holds
+   * the merge of itself and every newer front entry. Entries from `frontLen` on are spare objects.
+   */
   private readonly frontStarts: number[] = [];
   private readonly frontCum: Aggregate[] = [];
-  /** Back list, oldest first, with the merge of all of it. */
-  private backStarts: number[] = [];
-  private backAggs: Aggregate[] = [];
-  private backCum: Aggregate | undefined;
+  private frontLen = 0;
+  /** Back list, oldest first, and the merge of all of it (meaningful only while the list is non-empty). */
+  private readonly backStarts: number[] = [];
+  private readonly backAggs: Aggregate[] = [];
+  private readonly backCum = new Aggregate();
 
   get isEmpty(): boolean {
-    return this.frontStarts.length === 0 && this.backStarts.length === 0;
+    return this.frontLen === 0 && this.backStarts.length === 0;
   }
 
-  /** Appends the newest slice (slices must arrive in increasing start order). */
+  /** Appends the newest slice (slices must arrive in increasing start order). `agg` is read, never changed. */
   push(sliceStart: number, agg: Aggregate): void {
+    if (this.backStarts.length === 0) this.backCum.reset();
     this.backStarts.push(sliceStart);
     this.backAggs.push(agg);
-    if (this.backCum === undefined) this.backCum = agg.clone();
-    else this.backCum.merge(agg);
+    this.backCum.merge(agg);
   }
 
   /** Removes every slice whose start is < `windowStart`. */
   evictBefore(windowStart: number): void {
     for (;;) {
-      if (this.frontStarts.length === 0) {
+      if (this.frontLen === 0) {
         if (this.backStarts.length === 0 || this.backStarts[0] >= windowStart) return;
         this.flip();
       }
-      if (this.frontStarts[this.frontStarts.length - 1] >= windowStart) return;
-      this.frontStarts.pop();
-      this.frontCum.pop();
+      if (this.frontStarts[this.frontLen - 1] >= windowStart) return;
+      this.frontLen--;
     }
   }
 
-  /** The merge of every slice in the queue (a new object), or undefined when empty. */
-  aggregate(): Aggregate | undefined {
-    const n = this.frontCum.length;
-    if (n === 0) return this.backCum?.clone();
-    const result = this.frontCum[n - 1].clone();
-    if (this.backCum !== undefined) result.merge(this.backCum);
-    return result;
+  /** Writes the merge of every slice in the queue into `target`; false (target untouched) when empty. */
+  aggregateInto(target: Aggregate): boolean {
+    if (this.isEmpty) return false;
+    target.reset();
+    if (this.frontLen > 0) target.merge(this.frontCum[this.frontLen - 1]);
+    if (this.backStarts.length > 0) target.merge(this.backCum);
+    return true;
   }
 
-  /** Moves the back list onto the front stack, computing suffix merges newest → oldest. */
+  /** Moves the back list onto the (empty) front stack, computing suffix merges newest → oldest. */
   private flip(): void {
-    let cum: Aggregate | undefined;
-    for (let i = this.backStarts.length - 1; i >= 0; i--) {
-      const next = this.backAggs[i].clone();
-      if (cum !== undefined) next.merge(cum);
-      cum = next;
-      this.frontStarts.push(this.backStarts[i]);
-      this.frontCum.push(cum);
+    const n = this.backStarts.length;
+    for (let j = 0; j < n; j++) {
+      const i = n - 1 - j;
+      let cum = this.frontCum[j];
+      if (cum === undefined) this.frontCum.push((cum = new Aggregate()));
+      else cum.reset();
+      cum.merge(this.backAggs[i]);
+      if (j > 0) cum.merge(this.frontCum[j - 1]);
+      this.frontStarts[j] = this.backStarts[i];
     }
-    this.backStarts = [];
-    this.backAggs = [];
-    this.backCum = undefined;
+    this.frontLen = n;
+    this.backStarts.length = 0;
+    this.backAggs.length = 0;
   }
 }
