@@ -60,7 +60,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   const keys = values.keys === undefined ? undefined : String(values.keys).split(',').map((k) => num(k, 1));
   return {
     quick,
-    rounds: num(values.rounds, quick ? 2 : 3),
+    rounds: num(values.rounds, quick ? 1 : 3),
     e2eRounds: quick ? 1 : num(values.rounds, 3),
     events: num(values.events, quick ? 300_000 : 5_000_000),
     tumblingKeys: keys ?? [100, 10_000],
