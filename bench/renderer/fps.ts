@@ -28,13 +28,25 @@ const SET_RATE_JS = `new Promise((resolve) => {
   ws.onerror = () => resolve('WebSocket error');
 })`;
 
-/** In the page: requestAnimationFrame timestamps for __MS__ ms. */
+/**
+ * In the page: requestAnimationFrame timestamps for __MS__ ms, and the main-thread tasks over 50 ms
+ * meanwhile (PerformanceObserver 'longtask', durations in ms; empty where unsupported).
+ */
 const RAF_JS = `new Promise((resolve) => {
   const ts = [];
+  const longTasks = [];
+  let observer = null;
+  try {
+    observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+    observer.observe({ type: 'longtask' });
+  } catch (e) { observer = null; }
   const step = (t) => {
     ts.push(t);
     if (t - ts[0] < __MS__) requestAnimationFrame(step);
-    else resolve(ts);
+    else {
+      if (observer) { for (const e of observer.takeRecords()) longTasks.push(e.duration); observer.disconnect(); }
+      resolve({ ts, longTasks });
+    }
   };
   requestAnimationFrame(step);
 })`;
@@ -49,6 +61,8 @@ export interface RendererRun {
   frames?: number;
   /** Frames divided by the measured time (long frames pull it below the median). */
   meanFps?: number;
+  /** Main-thread tasks over 50 ms during the measurement: how many, the longest and their total (ms). */
+  longTasks?: { count: number; maxMs: number; totalMs: number };
   /** Median processed events/s the engine reported in its frames during the measurement. */
   engineEventsPerSec?: number;
   rateSet?: number;
@@ -104,7 +118,7 @@ export async function measureRenderer(rate: number, measureMs: number): Promise<
     if (reply !== 'ok') return { ok: false, error: reply };
     await page.waitForTimeout(1500); // let the rate ramp up and the charts fill
     await page.evaluate('window.__benchRates.length = 0');
-    const stamps = (await page.evaluate(RAF_JS.replace('__MS__', String(measureMs)))) as number[];
+    const { ts: stamps, longTasks } = (await page.evaluate(RAF_JS.replace('__MS__', String(measureMs)))) as { ts: number[]; longTasks: number[] };
     const rates = (await page.evaluate('window.__benchRates.slice()')) as number[];
     const intervals = stamps.slice(1).map((t, i) => t - stamps[i]);
     if (intervals.length === 0) return { ok: false, error: 'no animation frames' };
@@ -114,6 +128,11 @@ export async function measureRenderer(rate: number, measureMs: number): Promise<
       maxFrameMs: Math.max(...intervals),
       frames: intervals.length,
       meanFps: (intervals.length / (stamps[stamps.length - 1] - stamps[0])) * 1000,
+      longTasks: {
+        count: longTasks.length,
+        maxMs: longTasks.length > 0 ? Math.max(...longTasks) : 0,
+        totalMs: longTasks.reduce((a, b) => a + b, 0),
+      },
       engineEventsPerSec: rates.length > 0 ? median(rates) : undefined,
       rateSet: rate,
     };

@@ -1,14 +1,18 @@
 /** Alerts per second: events above the alert threshold in the emitted results, and windows with any. */
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useDashboard, useLiveDashboard } from '../store/store-context';
+import type { AlertPoint } from '../lib/series';
+import { useChartData, useDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+
+const timeOf = (p: AlertPoint) => p.t;
 
 export const AlertChart = memo(function AlertChart() {
   const [ref, inView] = useInView<HTMLElement>();
-  const data = useLiveDashboard((s) => s.view.alerts, inView);
+  const data = useChartData((s) => s.view.alerts, inView);
+  const ticks = useTimeTicks(data, timeOf);
   const threshold = useDashboard((s) => s.status?.config.alertThreshold);
   return (
     <ChartCard
@@ -19,12 +23,12 @@ export const AlertChart = memo(function AlertChart() {
       testId="chart-alerts"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <BarChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <BarChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
           <YAxis {...valueAxisProps} allowDecimals={false} />
           <Tooltip {...tooltipProps} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={LEGEND_STYLE} />
           <Bar name="alert events" dataKey="alerts" fill={COLORS.alerts} isAnimationActive={false} />
           <Bar name="windows with alerts" dataKey="alertWindows" fill={COLORS.alertWindows} isAnimationActive={false} />
         </BarChart>

@@ -1,11 +1,11 @@
 /** Queue depth (events) and backpressured time (ms/s) per queue, over the last ~30 s. */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { QueuePoint } from '../lib/series';
-import { useLiveDashboard } from '../store/store-context';
+import { shallowEqual, useChartData, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, QUEUE_COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
 
 interface QueueSeriesChartProps {
   title: string;
@@ -18,25 +18,31 @@ interface QueueSeriesChartProps {
   domain?: [number, number];
 }
 
+const timeOf = (p: QueuePoint) => p.t;
+/** Points and queue names, shown together. */
+const selectQueues = (s: DashboardSelectorState) => ({ data: s.view.queues, names: s.view.queueNames });
+
 /** One line per queue over time. */
 function QueueSeriesChart({ title, description, testId, pick, suffix = '', domain }: QueueSeriesChartProps) {
   const [ref, inView] = useInView<HTMLElement>();
-  const data = useLiveDashboard((s) => s.view.queues, inView);
-  const names = useLiveDashboard((s) => s.view.queueNames, inView);
+  const { data, names } = useChartData(selectQueues, inView, { equal: shallowEqual });
+  const ticks = useTimeTicks(data, timeOf);
+  // One stable accessor per queue: a new function each render would make recharts re-register the line.
+  const keys = useMemo(() => names.map((name) => (p: QueuePoint) => pick(p, name) ?? null), [names, pick]);
   return (
     <ChartCard ref={ref} title={title} description={description} empty={data.length === 0 || names.length === 0} testId={testId}>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <LineChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
           <YAxis {...valueAxisProps} {...(domain ? { domain } : {})} />
           <Tooltip {...tooltipProps} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={LEGEND_STYLE} />
           {names.map((name, i) => (
             <Line
               key={name}
               name={`${name}${suffix}`}
-              dataKey={(p: QueuePoint) => pick(p, name) ?? null}
+              dataKey={keys[i]}
               stroke={QUEUE_COLORS[i % QUEUE_COLORS.length]}
               dot={false}
               isAnimationActive={false}
@@ -51,6 +57,7 @@ function QueueSeriesChart({ title, description, testId, pick, suffix = '', domai
 
 const pickDepth = (p: QueuePoint, q: string) => p.depth[q];
 const pickBackpressure = (p: QueuePoint, q: string) => p.backpressureMsPerSec[q];
+const BACKPRESSURE_DOMAIN: [number, number] = [0, 1000];
 
 export const QueueDepthChart = memo(function QueueDepthChart() {
   return <QueueSeriesChart title="Queue depth" description="Events waiting in each bounded queue." testId="chart-queue-depth" pick={pickDepth} />;
@@ -64,7 +71,7 @@ export const BackpressureChart = memo(function BackpressureChart() {
       testId="chart-backpressure"
       pick={pickBackpressure}
       suffix=" ms/s"
-      domain={[0, 1000]}
+      domain={BACKPRESSURE_DOMAIN}
     />
   );
 });

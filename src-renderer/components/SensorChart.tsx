@@ -2,10 +2,10 @@
 import { memo, useId } from 'react';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SensorPoint } from '../lib/series';
-import { useDashboard, useLiveDashboard } from '../store/store-context';
+import { shallowEqual, useChartData, useDashboard, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
 
 const SensorPicker = memo(function SensorPicker() {
   const id = useId();
@@ -33,11 +33,15 @@ const SensorPicker = memo(function SensorPicker() {
 });
 
 const band = (p: SensorPoint): [number, number] => [p.min, p.max];
+const windowStartOf = (p: SensorPoint) => p.windowStart;
+const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
+/** The series and the sensor it belongs to, shown together (the title names the charted sensor). */
+const selectSeries = (s: DashboardSelectorState) => ({ data: s.view.sensorSeries, selected: s.view.selectedSensor });
 
 export const SensorChart = memo(function SensorChart() {
   const [ref, inView] = useInView<HTMLElement>();
-  const data = useLiveDashboard((s) => s.view.sensorSeries, inView);
-  const selected = useDashboard((s) => s.view.selectedSensor);
+  const { data, selected } = useChartData(selectSeries, inView, { equal: shallowEqual });
+  const ticks = useTimeTicks(data, windowStartOf);
   return (
     <ChartCard
       ref={ref}
@@ -49,12 +53,12 @@ export const SensorChart = memo(function SensorChart() {
       actions={<SensorPicker />}
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <ComposedChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <ComposedChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="windowStart" {...timeAxisProps} ticks={ticksOf(data, (p) => p.windowStart)} />
-          <YAxis {...valueAxisProps} domain={['auto', 'auto']} />
+          <XAxis dataKey="windowStart" {...timeAxisProps} ticks={ticks} />
+          <YAxis {...valueAxisProps} domain={AUTO_DOMAIN} />
           <Tooltip {...tooltipProps} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={LEGEND_STYLE} />
           <Area name="min–max" dataKey={band} stroke="none" fill={COLORS.band} fillOpacity={0.18} isAnimationActive={false} />
           <Line name="avg" dataKey="avg" stroke={COLORS.avg} dot={false} isAnimationActive={false} strokeWidth={2} />
         </ComposedChart>

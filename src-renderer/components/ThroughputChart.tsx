@@ -1,14 +1,18 @@
 /** Events received, processed and dropped per second (from `metrics.rates`), over the last ~30 s. */
 import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { useLiveDashboard } from '../store/store-context';
+import type { ThroughputPoint } from '../lib/series';
+import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, COLORS, ticksOf, timeAxisProps, tooltipProps, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+
+const timeOf = (p: ThroughputPoint) => p.t;
 
 export const ThroughputChart = memo(function ThroughputChart() {
   const [ref, inView] = useInView<HTMLElement>();
-  const data = useLiveDashboard((s) => s.view.throughput, inView);
+  const data = useChartData((s) => s.view.throughput, inView);
+  const ticks = useTimeTicks(data, timeOf);
   return (
     <ChartCard
       ref={ref}
@@ -18,12 +22,12 @@ export const ThroughputChart = memo(function ThroughputChart() {
       testId="chart-throughput"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={{ top: 8, right: 12, bottom: 0, left: 0 }}>
+        <LineChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticksOf(data, (p) => p.t)} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={LEGEND_STYLE} />
           <Line name="received/s" dataKey="received" stroke={COLORS.received} dot={false} isAnimationActive={false} strokeWidth={2} />
           <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="6 3" />
           <Line name="dropped/s" dataKey="dropped" stroke={COLORS.dropped} dot={false} isAnimationActive={false} strokeWidth={2} />

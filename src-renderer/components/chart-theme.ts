@@ -2,7 +2,8 @@
  * Shared chart settings: colours are CSS custom properties (styles.css defines them per theme), so
  * charts follow the light/dark theme without re-rendering.
  */
-import { formatClock, formatCompact } from '../lib/format';
+import { useMemo, useRef } from 'react';
+import { formatClock, formatCompact, formatDurationMs } from '../lib/format';
 import { timeTicks } from '../lib/time-ticks';
 
 /** Series colours, by role. */
@@ -48,6 +49,32 @@ export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTick
   }
   return timeTicks(min, max, maxTicks);
 }
+
+/**
+ * {@link ticksOf} for a chart's data, as the SAME array while the ticks do not change (they move
+ * about once every few seconds): a new array would make recharts re-register the axis and
+ * recompute it on every update. `key` must be a stable (module-level) function.
+ */
+export function useTimeTicks<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
+  const held = useRef<number[]>([]);
+  return useMemo(() => {
+    const next = ticksOf(data, key, maxTicks);
+    const prev = held.current;
+    if (next.length === prev.length && next.every((v, i) => v === prev[i])) return prev;
+    held.current = next;
+    return next;
+  }, [data, key, maxTicks]);
+}
+
+/** Margins of the charts (constants: recharts compares these props). */
+export const CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+export const CHART_MARGIN_TWO_AXES = { top: 8, right: 4, bottom: 0, left: 0 };
+
+/** Legend wrapper style. */
+export const LEGEND_STYLE = { fontSize: 12 };
+
+/** Tick labels of a duration axis (ms). */
+export const durationTickFormatter = (v: number) => formatDurationMs(v);
 
 /** Props for a numeric Y axis with compact labels. */
 export const valueAxisProps = {

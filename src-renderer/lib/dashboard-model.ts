@@ -126,6 +126,8 @@ export class DashboardModel {
   private statusChanged = false;
   private last: DashboardView = emptyView();
   private lastVersions = '';
+  /** The sensor series (buffer and version) copied into `last.sensorSeries`. */
+  private lastSeries: { buffer: RingBuffer<SensorPoint> | undefined; version: number } = { buffer: undefined, version: -1 };
   private lastSensorsVersion = -1;
   private sensorsListAt = 0;
 
@@ -239,7 +241,7 @@ export class DashboardModel {
       logs: pick(this.logs, prev.logs, 7, true),
       sensors: sensorsChanged ? [...this.sensorSeries.keys()].sort() : prev.sensors,
       selectedSensor: selected,
-      sensorSeries: selectedSeries ? selectedSeries.toArray() : [],
+      sensorSeries: this.seriesArray(selectedSeries, prev.sensorSeries),
       metrics: this.metrics,
       queueDropRates: this.queueDropRates(),
       frames: this.frames,
@@ -255,6 +257,14 @@ export class DashboardModel {
     return view;
   }
 
+  /** The charted series as an array: the previous one while the same buffer did not change. */
+  private seriesArray(series: RingBuffer<SensorPoint> | undefined, previous: SensorPoint[]): SensorPoint[] {
+    const version = series?.version ?? -1;
+    if (series === this.lastSeries.buffer && version === this.lastSeries.version) return previous;
+    this.lastSeries = { buffer: series, version };
+    return series ? series.toArray() : [];
+  }
+
   private currentSensor(): string | null {
     if (this.chosenSensor !== null && this.sensorSeries.has(this.chosenSensor)) return this.chosenSensor;
     let first: string | null = null;
@@ -266,6 +276,8 @@ export class DashboardModel {
   private addAlerts(point: AlertPoint): void {
     const last = this.alerts.last();
     if (last && last.t === point.t) {
+      // Nothing to add (a frame without alerts): keep the buffer (and the chart) unchanged.
+      if (point.alerts === 0 && point.alertWindows === 0) return;
       this.alerts.replaceRecent(
         (p) => p === last,
         { t: point.t, alerts: last.alerts + point.alerts, alertWindows: last.alertWindows + point.alertWindows },
