@@ -162,6 +162,11 @@ export class JsonlWriter<T = unknown> {
 
   private async writeLines(lines: string[]): Promise<void> {
     await this.ensureOpen();
+    if (this.maxBytes === 0) {
+      // No rotation: no per-line sizes needed; encode once and count the bytes of the result.
+      const buf = Buffer.from(lines.join(''), 'utf8');
+      return this.writeChunk(buf, buf.length, lines.length);
+    }
     let chunk = '';
     let chunkBytes = 0;
     let chunkLines = 0;
@@ -181,7 +186,7 @@ export class JsonlWriter<T = unknown> {
     await this.writeChunk(chunk, chunkBytes, chunkLines);
   }
 
-  private async writeChunk(chunk: string, bytes: number, lines: number): Promise<void> {
+  private async writeChunk(chunk: string | Buffer, bytes: number, lines: number): Promise<void> {
     if (lines === 0) return;
     const stream = this.stream!;
     const accepted = stream.write(chunk);

@@ -20,6 +20,9 @@ import { NdjsonSplitter } from '../decode/ndjson-splitter';
 import { CsvParser } from './csv';
 import { realSleep, ReplayPacer, type SleepFn } from './pacing';
 
+/** Bytes per file read: larger than fs's 64 KiB default, so fewer round trips through the thread pool. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 /** Input formats of the file source. */
 export type FileFormat = 'jsonl' | 'json' | 'csv';
 
@@ -180,7 +183,7 @@ export class FileSource implements Source {
       const msg = err instanceof Error ? err.message : String(err);
       throw new Error(`file source: cannot read "${this.path}": ${msg}`);
     }
-    return createReadStream(this.path);
+    return createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES });
   }
 
   private async *chunks(stream: Readable): AsyncGenerator<Buffer | string> {
