@@ -4,9 +4,10 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Frame } from '../src-shared/contract';
-import type { MetricsSnapshot, WindowResult } from '../src-shared/types';
+import type { WindowResult } from '../src-shared/types';
 import { DashboardModel } from '../src-renderer/lib/dashboard-model';
 import { createChartPacer } from '../src-renderer/store/chart-pacer';
+import { metrics, result } from './support/renderer-fixtures';
 
 /** A hand-driven frame scheduler: `tick()` runs the callbacks scheduled so far. */
 function manualFrames() {
@@ -80,46 +81,7 @@ describe('chart pacer', () => {
   });
 });
 
-function metrics(at: number): MetricsSnapshot {
-  return {
-    at,
-    uptimeMs: at,
-    eventsReceived: 0,
-    eventsProcessed: 0,
-    eventsDropped: 0,
-    eventsRejected: 0,
-    lateEvents: 0,
-    windowsEmitted: 0,
-    backpressureEvents: 0,
-    sinkErrors: 0,
-    rates: { receivedPerSec: 100, processedPerSec: 90, droppedPerSec: 0, rejectedPerSec: 0, latePerSec: 0, emittedPerSec: 5 },
-    watermark: at - 500,
-    watermarkLagMs: 500,
-    rejectedByReason: {},
-    queues: [],
-    sources: [],
-    sinks: [],
-    latencySeconds: { p50: null, p99: null },
-  };
-}
 
-function result(sensorId: string, windowStart: number, over: Partial<WindowResult> = {}): WindowResult {
-  return {
-    windowStart,
-    windowEnd: windowStart + 1000,
-    sensorId,
-    count: 2,
-    sum: 4,
-    avg: 2,
-    min: 1,
-    max: 3,
-    alertCount: 0,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: windowStart + 1000,
-    ...over,
-  };
-}
 
 function frame(seq: number, results: WindowResult[] = [], at = seq * 100): Frame {
   return { seq, results, resultsSkipped: 0, metrics: metrics(at), late: [], deadLetters: [], logs: [] };

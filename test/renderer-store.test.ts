@@ -1,67 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AppStatus, Command, CommandReply, ExportReply, Frame } from '../src-shared/contract';
-import type { MetricsSnapshot, QueueSnapshot, WindowResult } from '../src-shared/types';
+import type { WindowResult } from '../src-shared/types';
 import { DashboardModel } from '../src-renderer/lib/dashboard-model';
 import { queueLevel } from '../src-renderer/lib/series';
 import { buildSource, DEFAULT_SOURCE_SETTINGS } from '../src-renderer/lib/source-settings';
 import { webhookUrlError } from '../src-renderer/lib/sink-settings';
 import { createDashboardStore, type StoreApiDeps } from '../src-renderer/store/dashboard-store';
 import { connectFrames } from '../src-renderer/store/frame-scheduler';
-
-function queue(name: string, depth: number, capacity: number, bp = 0, dropped = 0): QueueSnapshot {
-  return {
-    name,
-    depthEvents: depth,
-    capacityEvents: capacity,
-    policy: 'block',
-    backpressuredMsPerSec: bp,
-    busyMsPerSec: 0,
-    idleMsPerSec: 1000 - bp,
-    droppedEvents: dropped,
-  };
-}
-
-function metrics(at: number, over: Partial<MetricsSnapshot> = {}): MetricsSnapshot {
-  return {
-    at,
-    uptimeMs: at,
-    eventsReceived: 0,
-    eventsProcessed: 0,
-    eventsDropped: 0,
-    eventsRejected: 0,
-    lateEvents: 0,
-    windowsEmitted: 0,
-    backpressureEvents: 0,
-    sinkErrors: 0,
-    rates: { receivedPerSec: 100, processedPerSec: 90, droppedPerSec: 10, rejectedPerSec: 0, latePerSec: 1, emittedPerSec: 5 },
-    watermark: at - 500,
-    watermarkLagMs: 500,
-    rejectedByReason: {},
-    queues: [queue('ingress', 10, 100)],
-    sources: [],
-    sinks: [],
-    latencySeconds: { p50: null, p99: null },
-    ...over,
-  };
-}
-
-function result(sensorId: string, windowStart: number, over: Partial<WindowResult> = {}): WindowResult {
-  return {
-    windowStart,
-    windowEnd: windowStart + 1000,
-    sensorId,
-    count: 2,
-    sum: 4,
-    avg: 2,
-    min: 1,
-    max: 3,
-    alertCount: 0,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: windowStart + 1000,
-    ...over,
-  };
-}
+import { metrics, queue, result } from './support/renderer-fixtures';
 
 function frame(seq: number, results: WindowResult[] = [], over: Partial<Frame> = {}): Frame {
   return { seq, results, resultsSkipped: 0, metrics: metrics(seq * 100), late: [], deadLetters: [], logs: [], ...over };
