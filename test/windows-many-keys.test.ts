@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent, WindowSpec } from '../src-shared/types';
 import { KeyTable } from '../src-main/engine/windows/key-table';
+import { SliceState } from '../src-main/engine/windows/slice-state';
 import { createWindowOperator } from '../src-main/engine/windows/create-operator';
 import { emptyOutput } from '../src-main/engine/windows/window-operator';
 import { finalsOf, reference } from './window-reference';
@@ -83,5 +84,40 @@ describe('KeyTable', () => {
     for (const id of ids) t.retain(id);
     expect(new Set(ids).size).toBe(1000);
     expect(ids.every((id, i) => t.keyOf(id) === `k${i}`)).toBe(true);
+  });
+
+  it('gives back the arrays of a key spike once no key has state', () => {
+    const t = new KeyTable();
+    const ids = Array.from({ length: 5000 }, (_, i) => t.intern(`spike-${i}`));
+    for (const id of ids) t.retain(id);
+    expect(t.capacity).toBe(5000);
+    for (const id of ids) t.release(id);
+    expect(t.size).toBe(0);
+    expect(t.capacity).toBe(0);
+    const id = t.intern('after');
+    expect(t.keyOf(id)).toBe('after');
+  });
+});
+
+describe('SliceState', () => {
+  it('finds every key id it holds, past several growths and after reuse', () => {
+    const s = new SliceState();
+    const ids = Array.from({ length: 70_000 }, (_, i) => i * 7919); // sparse ids, many collisions mod 2^k
+    for (const id of ids) s.add(s.insert(id), 1, 0, 0);
+    expect(ids.every((id, slot) => s.slotOf(id) === slot && s.idAt(slot) === id)).toBe(true);
+    expect(s.slotOf(5)).toBe(-1);
+    s.reset(1000);
+    expect(s.slotOf(ids[3])).toBe(-1);
+    expect(s.insert(42)).toBe(0);
+    expect(s.slotOf(42)).toBe(0);
+  });
+
+  it('is not worth reusing once a spike-sized slice held few keys', () => {
+    const s = new SliceState();
+    for (let id = 0; id < 10_000; id++) s.insert(id);
+    expect(s.fitsItsUse).toBe(true);
+    s.reset(0);
+    s.insert(1);
+    expect(s.fitsItsUse).toBe(false);
   });
 });

@@ -1,20 +1,28 @@
 /**
  * Interns keys (sensor ids) to small integer ids, so per-slice state can be indexed by integers
  * instead of hashing the key string once per slice. Ids are reference-counted by the slices holding
- * state for them and recycled when the last such slice is dropped, so the table stays bounded by the
- * keys with live state, whatever the key cardinality over time.
+ * state for them and recycled when the last such slice is dropped (the key string is let go then),
+ * so the table holds the keys with live state, whatever the key cardinality over time; its id arrays
+ * keep the size of the largest key count seen until the table is empty again.
  */
+const INITIAL_IDS = 64;
+
 export class KeyTable {
   private readonly idByKey = new Map<string, number>();
   /** Key of each id (stale for free ids). */
-  private readonly keys: string[] = [];
+  private keys: string[] = [];
   /** Number of slices holding state for each id. */
-  private refs = new Int32Array(64);
-  private readonly freeIds: number[] = [];
+  private refs = new Int32Array(INITIAL_IDS);
+  private freeIds: number[] = [];
 
   /** Number of keys with live state. */
   get size(): number {
     return this.idByKey.size;
+  }
+
+  /** Ids allocated (live and free): what the id arrays hold. */
+  get capacity(): number {
+    return this.keys.length;
   }
 
   /**
@@ -57,9 +65,16 @@ export class KeyTable {
 
   /** One slice fewer holds state for `id`; the id is freed (and may be reused) at zero. */
   release(id: number): void {
-    if (--this.refs[id] === 0) {
-      this.idByKey.delete(this.keys[id]);
-      this.freeIds.push(id);
+    if (--this.refs[id] !== 0) return;
+    this.idByKey.delete(this.keys[id]);
+    if (this.idByKey.size === 0) {
+      // Empty again: drop the arrays sized for an earlier peak.
+      this.keys = [];
+      this.refs = new Int32Array(INITIAL_IDS);
+      this.freeIds = [];
+      return;
     }
+    this.keys[id] = '';
+    this.freeIds.push(id);
   }
 }

@@ -37,6 +37,19 @@ export class SliceState {
     this.table.fill(0);
   }
 
+  /** Slots allocated: the memory the slice holds is about 60 bytes per slot. */
+  get capacity(): number {
+    return this.ids.length;
+  }
+
+  /**
+   * Whether this slice is worth reusing after its last use: false when it was sized for far more keys
+   * than it held (a spike), so a recycled slice does not pin a spike's memory for good.
+   */
+  get fitsItsUse(): boolean {
+    return this.capacity <= 4 * Math.max(this.size, INITIAL_SLOTS);
+  }
+
   /** Key id of slot `slot`. */
   idAt(slot: number): number {
     return this.ids[slot];

@@ -144,7 +144,7 @@ export class SlicedWindowOperator extends WindowOperator {
       this.slices.delete(sliceStart);
       this.aggregates -= slice.size;
       for (let slot = 0; slot < slice.size; slot++) this.keys.release(slice.idAt(slot));
-      if (this.spare.length < SPARE_SLICES) this.spare.push(slice);
+      if (this.spare.length < SPARE_SLICES && slice.fitsItsUse) this.spare.push(slice);
     }
   }
 
