@@ -67,4 +67,17 @@ describe('TwoStacks', () => {
     q.aggregateInto(new Aggregate());
     expect(slice.toJSON()).toEqual(before);
   });
+
+  it('keeps its own copy of what was pushed (the caller may reuse the object)', () => {
+    const scratch = aggOf([5, 6]);
+    const q = new TwoStacks();
+    q.push(0, scratch);
+    scratch.reset();
+    scratch.add(1000, 50, 0);
+    q.push(10, scratch);
+    scratch.reset();
+    const got = new Aggregate();
+    q.aggregateInto(got);
+    expect(got.toJSON()).toEqual({ count: 3, sum: 1011, min: 5, max: 1000, alertCount: 1 });
+  });
 });

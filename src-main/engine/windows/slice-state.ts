@@ -107,13 +107,6 @@ export class SliceState {
     if (d[o + ARRIVAL] > target.lastArrivalMs) target.lastArrivalMs = d[o + ARRIVAL];
   }
 
-  /** A new Aggregate equal to slot `slot`. */
-  aggregateAt(slot: number): Aggregate {
-    const a = new Aggregate();
-    this.mergeInto(slot, a);
-    return a;
-  }
-
   private place(id: number, slot: number): void {
     const t = this.table;
     const mask = t.length - 1;

@@ -189,7 +189,9 @@ export class SlicedWindowOperator extends WindowOperator {
         const key = this.keys.keyOf(slice.idAt(slot));
         let q = this.keyQueues.get(key);
         if (q === undefined) this.keyQueues.set(key, (q = new TwoStacks()));
-        q.push(start, slice.aggregateAt(slot));
+        this.scratch.reset();
+        slice.mergeInto(slot, this.scratch);
+        q.push(start, this.scratch);
       }
     }
     if (windowEnd > this.pushedUpTo) this.pushedUpTo = windowEnd;
@@ -210,7 +212,10 @@ export class SlicedWindowOperator extends WindowOperator {
     for (let s = windowStart; id >= 0 && s < this.pushedUpTo; s += this.sliceMs) {
       const slice = this.slices.get(s);
       const slot = slice === undefined ? -1 : slice.slotOf(id);
-      if (slot >= 0) q.push(s, slice!.aggregateAt(slot));
+      if (slot < 0) continue;
+      this.scratch.reset();
+      slice!.mergeInto(slot, this.scratch);
+      q.push(s, this.scratch);
     }
     if (q.isEmpty) this.keyQueues.delete(key);
     else this.keyQueues.set(key, q);

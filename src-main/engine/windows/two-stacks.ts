@@ -5,9 +5,9 @@
  * aggregate is the merge of at most two partial aggregates, so firing a window costs O(1) per key
  * instead of O(slices per window). Elements are never subtracted, so sums do not drift.
  *
- * The partial aggregates are reused in place (a popped front entry is overwritten by the next flip),
- * so a queue in steady state allocates nothing: with many keys and fine slides, firing is bound by
- * memory traffic, and garbage would double it.
+ * Entries are copies held in objects the queue reuses (a popped front entry is overwritten by the
+ * next flip, a flipped back entry by the next push), so a queue in steady state allocates nothing:
+ * with many keys and fine slides, firing is bound by memory traffic, and garbage would double it.
  */
 import { Aggregate } from './aggregate';
 
@@ -20,20 +20,27 @@ export class TwoStacks {
   private readonly frontStarts: number[] = [];
   private readonly frontCum: Aggregate[] = [];
   private frontLen = 0;
-  /** Back list, oldest first, and the merge of all of it (meaningful only while the list is non-empty). */
+  /**
+   * Back list, oldest first: entries `[0, backLen)` are live (entries from `backLen` on are spare
+   * objects), and the merge of all of them (meaningful only while `backLen > 0`).
+   */
   private readonly backStarts: number[] = [];
   private readonly backAggs: Aggregate[] = [];
+  private backLen = 0;
   private readonly backCum = new Aggregate();
 
   get isEmpty(): boolean {
-    return this.frontLen === 0 && this.backStarts.length === 0;
+    return this.frontLen === 0 && this.backLen === 0;
   }
 
-  /** Appends the newest slice (slices must arrive in increasing start order). `agg` is read, never changed. */
+  /** Appends a copy of the newest slice's aggregate (slices must arrive in increasing start order). */
   push(sliceStart: number, agg: Aggregate): void {
-    if (this.backStarts.length === 0) this.backCum.reset();
-    this.backStarts.push(sliceStart);
-    this.backAggs.push(agg);
+    if (this.backLen === 0) this.backCum.reset();
+    let entry = this.backAggs[this.backLen];
+    if (entry === undefined) this.backAggs.push((entry = new Aggregate()));
+    else entry.reset();
+    entry.merge(agg);
+    this.backStarts[this.backLen++] = sliceStart;
     this.backCum.merge(agg);
   }
 
@@ -41,7 +48,7 @@ export class TwoStacks {
   evictBefore(windowStart: number): void {
     for (;;) {
       if (this.frontLen === 0) {
-        if (this.backStarts.length === 0 || this.backStarts[0] >= windowStart) return;
+        if (this.backLen === 0 || this.backStarts[0] >= windowStart) return;
         this.flip();
       }
       if (this.frontStarts[this.frontLen - 1] >= windowStart) return;
@@ -54,13 +61,13 @@ export class TwoStacks {
     if (this.isEmpty) return false;
     target.reset();
     if (this.frontLen > 0) target.merge(this.frontCum[this.frontLen - 1]);
-    if (this.backStarts.length > 0) target.merge(this.backCum);
+    if (this.backLen > 0) target.merge(this.backCum);
     return true;
   }
 
   /** Moves the back list onto the (empty) front stack, computing suffix merges newest → oldest. */
   private flip(): void {
-    const n = this.backStarts.length;
+    const n = this.backLen;
     for (let j = 0; j < n; j++) {
       const i = n - 1 - j;
       let cum = this.frontCum[j];
@@ -71,7 +78,6 @@ export class TwoStacks {
       this.frontStarts[j] = this.backStarts[i];
     }
     this.frontLen = n;
-    this.backStarts.length = 0;
-    this.backAggs.length = 0;
+    this.backLen = 0;
   }
 }
