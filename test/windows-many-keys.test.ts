@@ -32,6 +32,8 @@ function phasedEvents(seed: number, n: number, keysPerPhase: number, jitter: num
 const specArb: fc.Arbitrary<WindowSpec> = fc.oneof(
   fc.integer({ min: 5, max: 60 }).map((sizeMs) => ({ kind: 'tumbling' as const, sizeMs })),
   fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 2, max: 15 })).map(([k, slide]) => ({ kind: 'hopping' as const, sizeMs: slide * k, slideMs: slide })),
+  // Over 32 slices per window: the per-key queue path.
+  fc.integer({ min: 33, max: 40 }).map((k) => ({ kind: 'hopping' as const, sizeMs: k, slideMs: 1 })),
 );
 
 describe('sliced windows with many, changing keys', () => {

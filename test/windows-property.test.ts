@@ -38,6 +38,8 @@ const specArb: fc.Arbitrary<WindowSpec> = fc.oneof(
   fc
     .tuple(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 5 }))
     .map(([slideMs, k]) => ({ kind: 'hopping' as const, sizeMs: slideMs * k + (k > 2 ? slideMs >> 1 : 0), slideMs })),
+  // More than 32 slices per window: fired through the per-key Two-Stacks queues, not by direct merge.
+  fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 33, max: 45 })).map(([slideMs, k]) => ({ kind: 'hopping' as const, sizeMs: slideMs * k, slideMs })),
   fc.integer({ min: 1, max: 40 }).map((gapMs) => ({ kind: 'session' as const, gapMs })),
 );
 

@@ -95,6 +95,20 @@ export class SliceState {
     if (arrivalMs > d[o + ARRIVAL]) d[o + ARRIVAL] = arrivalMs;
   }
 
+  /** Merges slot `fromSlot` of another slice into slot `slot` of this one. */
+  mergeSlot(slot: number, from: SliceState, fromSlot: number): void {
+    const d = this.data;
+    const o = slot * FIELDS;
+    const f = from.data;
+    const p = fromSlot * FIELDS;
+    d[o + COUNT] += f[p + COUNT];
+    d[o + SUM] += f[p + SUM];
+    if (f[p + MIN] < d[o + MIN]) d[o + MIN] = f[p + MIN];
+    if (f[p + MAX] > d[o + MAX]) d[o + MAX] = f[p + MAX];
+    d[o + ALERTS] += f[p + ALERTS];
+    if (f[p + ARRIVAL] > d[o + ARRIVAL]) d[o + ARRIVAL] = f[p + ARRIVAL];
+  }
+
   /** Merges slot `slot` into `target` (in place). */
   mergeInto(slot: number, target: Aggregate): void {
     const d = this.data;

@@ -4,7 +4,9 @@
  * result combines its slices when it fires. So a 24 h window sliding every 15 min costs one update
  * per event, not 96. A tumbling window is the case slide = size (one slice per window).
  *
- * Hopping windows combine slices per key through a Two-Stacks FIFO (two-stacks.ts): as windows
+ * A hopping window of few slices (at most DIRECT_MERGE_MAX_SLICES) fires by merging its slices'
+ * flat state directly, slice after slice (sequential memory, O(slices) per key). With more slices
+ * per window, slices are combined per key through a Two-Stacks FIFO (two-stacks.ts): as windows
  * advance, slices enter and leave each key's queue once, so firing costs O(1) per key rather than
  * O(slices per window). A slice changed after it entered the queues (an event behind the watermark)
  * marks its key dirty, and that key is rebuilt from the slices at the next firing.
@@ -26,6 +28,14 @@ import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from 
  */
 const SPARE_SLICES = 2;
 
+/**
+ * Most slices per window merged directly when a hopping window fires. Reading the slices in order
+ * beats the per-key queues, whose objects are scattered in memory: with 10,000 keys and 10 slices per
+ * window the whole bench run went from 2.6 M to 4.6 M events/s; at 96 slices both ways measured the
+ * same. Beyond that the O(slices) merge per key grows while the queues stay O(1).
+ */
+const DIRECT_MERGE_MAX_SLICES = 32;
+
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
@@ -42,6 +52,10 @@ export class SlicedWindowOperator extends WindowOperator {
   private readonly slideMs: number;
   private readonly sliceMs: number;
   private readonly kind: WindowKind;
+  /** Hopping windows with more than DIRECT_MERGE_MAX_SLICES slices: fire through per-key queues. */
+  private readonly useQueues: boolean;
+  /** Per-key merge of a window's slices while it fires (direct merge only). */
+  private windowState = new SliceState();
   private readonly slices = new Map<number, SliceState>();
   private readonly spare: SliceState[] = [];
   private readonly keys = new KeyTable();
@@ -71,6 +85,7 @@ export class SlicedWindowOperator extends WindowOperator {
     this.sizeMs = w.sizeMs;
     this.slideMs = w.kind === 'hopping' ? w.slideMs : w.sizeMs;
     this.sliceMs = gcd(this.sizeMs, this.slideMs);
+    this.useQueues = this.sizeMs / this.sliceMs > DIRECT_MERGE_MAX_SLICES;
   }
 
   stateSize(): number {
@@ -91,7 +106,7 @@ export class SlicedWindowOperator extends WindowOperator {
       slice.reset(sliceStart);
       this.slices.set(sliceStart, slice);
       this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
-      if (this.sliceMs !== this.sizeMs && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
+      if (this.useQueues && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
     }
     this.cachedStart = sliceStart;
     this.cachedSlice = slice;
@@ -158,14 +173,32 @@ export class SlicedWindowOperator extends WindowOperator {
       if (agg.lastArrivalMs > newestArrival) newestArrival = agg.lastArrivalMs;
       emitted++;
     };
-    if (this.sliceMs === this.sizeMs) this.visitSlice(windowStart, emit);
+    if (this.sliceMs === this.sizeMs) this.visitSlice(this.slices.get(windowStart), emit);
+    else if (!this.useQueues) this.visitSlice(this.mergeSlices(windowStart), emit);
     else this.slideWindow(windowStart, emit);
     if (emitted > 0) out.latenciesMs.push(Math.max(0, emittedAt - newestArrival));
   }
 
-  /** Tumbling: visits every key's aggregate of one slice (one scratch object, as in slideWindow). */
-  private visitSlice(sliceStart: number, visit: (key: string, agg: Aggregate) => void): void {
-    const slice = this.slices.get(sliceStart);
+  /** Merges the slices of `[windowStart, windowStart + size)` per key into `windowState`. */
+  private mergeSlices(windowStart: number): SliceState {
+    if (!this.windowState.fitsItsUse) this.windowState = new SliceState(); // a spike's size is let go
+    const merged = this.windowState;
+    merged.reset(windowStart);
+    for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
+      const slice = this.slices.get(s);
+      if (slice === undefined) continue;
+      for (let slot = 0; slot < slice.size; slot++) {
+        const id = slice.idAt(slot);
+        let into = merged.slotOf(id);
+        if (into < 0) into = merged.insert(id);
+        merged.mergeSlot(into, slice, slot);
+      }
+    }
+    return merged;
+  }
+
+  /** Visits every key's aggregate of one slice (one scratch object, as in slideWindow). */
+  private visitSlice(slice: SliceState | undefined, visit: (key: string, agg: Aggregate) => void): void {
     if (slice === undefined) return;
     const scratch = this.scratch;
     for (let slot = 0; slot < slice.size; slot++) {
