@@ -128,6 +128,12 @@ describe('streamscope process', () => {
     expect(stdout).toMatch(/--window tumbling:5s/);
   });
 
+  it('without a command, says what is missing on stderr and exits 2', async () => {
+    const { code, stderr } = await cli([]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/missing command/);
+  });
+
   it('reads stdin with --input -', async () => {
     const { code, stdout } = await cli(['process', '--input', '-', '--window', 'session:10s'],
       '{"sensorId":"s","timestamp":0,"value":1}\n{"sensorId":"s","timestamp":5000,"value":2}\n{"sensorId":"s","timestamp":30000,"value":3}\n');

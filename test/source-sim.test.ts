@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeadLetter, StreamEvent } from '../src-shared/types';
 import type { SourceOutput } from '../src-main/engine/component';
+import { BoundedQueue } from '../src-main/engine/queue/bounded-queue';
 import { SimulatedSource, sensorIds, type SimulatedSourceOptions } from '../src-main/engine/sources/simulated-source';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -194,5 +195,36 @@ describe('SimulatedSource: backpressure and stop', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(n).toBe(after); // nothing emitted after run() resolved
     expect(after).toBeGreaterThan(0);
+  });
+});
+
+describe('SimulatedSource feeding a small queue under a drop policy', () => {
+  it('drops nothing while the consumer keeps up, although a tick holds 10 × the queue', async () => {
+    // 1,000,000 events/s in 10 ms ticks = 10,000 events per tick into a 1,000-event queue.
+    const queue = new BoundedQueue<StreamEvent>({ name: 'ingress', maxEvents: 1000, policy: 'drop-newest' });
+    let fake = 1_700_000_000_000;
+    const start = fake;
+    const src: SimulatedSource = new SimulatedSource({
+      seed: 3,
+      rateEventsPerSec: 1_000_000,
+      now: () => fake,
+      sleep: async (ms) => {
+        if (fake - start >= 200) {
+          void src.stop();
+          return;
+        }
+        fake += ms;
+        await tick();
+      },
+    });
+    let consumed = 0;
+    const consumer = (async () => {
+      for (let b = await queue.take(); b !== null; b = await queue.take()) consumed += b.length;
+    })();
+    await src.run({ emit: (e) => queue.put(e), reject: () => {} });
+    queue.close();
+    await consumer;
+    expect(consumed).toBeGreaterThanOrEqual(190_000);
+    expect(queue.droppedEvents).toBe(0);
   });
 });

@@ -22,11 +22,13 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
       return runCommand(rest);
     case undefined:
+      process.stderr.write(`streamscope: missing command (process or run)\n${USAGE}\n`);
+      return 2;
     case '-h':
     case '--help':
     case 'help':
       process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
+      return 0;
     default:
       throw new UsageError(`unknown command "${command}" (expected process or run; see streamscope --help)`);
   }

@@ -12,7 +12,7 @@ import { printSummary } from './summary';
 
 export const PROCESS_USAGE = `streamscope process --input FILE|- [--format jsonl|json|csv] [--key F] [--time F] [--value F]
     [--unit F] [--time-unit ms|s|iso|auto] [--records PATH] --window tumbling:5s|hopping:10s:2s|session:30s
-    [--max-out-of-orderness 2s] [--allowed-lateness 0s] [--alert-threshold 80]
+    [--max-out-of-orderness 0s] [--allowed-lateness 0s] [--alert-threshold 80]
     [--output FILE|-] [--late-output FILE] [--dead-letter FILE]`;
 
 /** Runs the command; resolves with the exit code. Throws UsageError on bad flags. */
