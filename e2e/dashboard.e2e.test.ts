@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
 import { openApp, lineCount, quickWindows, tileValue, type AppSession } from './support/app-page';
 import { ARTIFACTS, ensureRendererBuilt, launchChromium } from './support/browser';
+import { ROOT } from './support/web-host-process';
 
 let browser: Browser;
 let app: AppSession | undefined;
@@ -155,5 +156,83 @@ describe('web dashboard', () => {
     expect(uiResults.length).toBeGreaterThan(0);
     expect(uiResults.filter((r) => !exportedKeys.has(key(r)))).toEqual([]);
     await app.screenshot('exported');
+  }, T);
+
+  it('keeps an unapplied file-source form across other settings; daily windows show dates', async () => {
+    app = await openApp(browser);
+    const { page } = app;
+    const status = () => app!.frames.findLast((f) => f.status)?.status;
+    await expect.poll(() => page.getByTestId('pipeline-state').textContent(), POLL).toBe('running');
+    const source = page.getByLabel('Source', { exact: true });
+    await source.selectOption('file');
+    const csv = join(ROOT, 'node_modules/vega-datasets/data/seattle-weather-hourly-normals.csv');
+    await page.getByLabel('File path', { exact: true }).fill(csv);
+    await page.getByLabel('Key field', { exact: true }).fill('=seattle');
+    await page.getByLabel('Time field', { exact: true }).fill('date');
+    await page.getByLabel('Value field', { exact: true }).fill('temperature');
+    // other settings change before "Apply source": each brings a new host status
+    const threshold = page.getByLabel('Alert threshold', { exact: true });
+    await threshold.fill('20');
+    await threshold.press('Enter');
+    await expect.poll(() => status()?.config.alertThreshold, POLL).toBe(20);
+    const size = page.getByLabel('Window size', { exact: true });
+    await size.fill('86400');
+    await size.press('Enter');
+    await expect.poll(() => status()?.config.window, POLL).toEqual({ kind: 'tumbling', sizeMs: 86_400_000 });
+    expect(await source.inputValue()).toBe('file');
+    expect(await page.getByLabel('File path', { exact: true }).inputValue()).toBe(csv);
+    expect(await page.getByLabel('Time field', { exact: true }).inputValue()).toBe('date');
+    await page.getByRole('button', { name: 'Apply source', exact: true }).click();
+    await expect.poll(() => status()?.config.source.type, POLL).toBe('file');
+    await expect.poll(() => app!.results().length, POLL).toBeGreaterThan(5);
+    // the table dates daily windows: start and end differ (not "00:00:00.000" twice)
+    const firstRow = page.getByTestId('results-table').locator('tbody tr').first().locator('td');
+    await expect.poll(async () => (await firstRow.allTextContents()).slice(0, 2), POLL).toEqual([
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/),
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/),
+    ]);
+    const [start, end] = await firstRow.allTextContents();
+    expect(start).not.toBe(end);
+    // the sensor chart's x labels are dates, ascending
+    const xLabels = page.getByTestId('chart-sensor').locator('.recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value');
+    await expect.poll(() => xLabels.count(), POLL).toBeGreaterThan(1);
+    const labels = await xLabels.allTextContents();
+    expect(labels.every((l) => /^(\d{4}-)?\d{2}-\d{2}/.test(l)), labels.join(' | ')).toBe(true);
+    expect([...labels].sort()).toEqual(labels);
+    // the watermark lag (years behind now) is in long units, and its labels fit inside the chart
+    const lagTicks = page.getByTestId('chart-watermark').locator('.recharts-yAxis-tick-labels').first().locator('.recharts-cartesian-axis-tick-value');
+    await expect.poll(async () => (await lagTicks.allTextContents()).some((t) => / (d|y)$/.test(t)), POLL).toBe(true);
+    const chartBox = (await page.getByTestId('chart-watermark').locator('.recharts-wrapper > svg').boundingBox())!;
+    for (const tick of await lagTicks.all()) {
+      const box = (await tick.boundingBox())!;
+      expect(box.x, (await tick.textContent()) ?? '').toBeGreaterThanOrEqual(chartBox.x);
+    }
+    // alert windows have their own (right) axis
+    await expect.poll(() => page.getByTestId('chart-alerts').locator('.recharts-yAxis').count(), POLL).toBe(2);
+    await app.screenshot('file-source-daily-windows');
+    expect(app.errors).toEqual([]);
+  }, T);
+
+  it('Stop and Start keep the keyboard focus on the control that now makes sense', async () => {
+    app = await openApp(browser, { config: quickWindows(1000) });
+    const { page } = app;
+    const focused = () => page.evaluate(() => (document.activeElement?.tagName === 'BUTTON' ? document.activeElement.textContent : document.activeElement?.tagName));
+    const state = page.getByTestId('pipeline-state');
+    await expect.poll(() => state.textContent(), POLL).toBe('running');
+    const startButton = page.getByRole('button', { name: 'Start', exact: true });
+    const stopButton = page.getByRole('button', { name: 'Stop', exact: true });
+    await stopButton.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => state.textContent(), POLL).toBe('stopped');
+    await expect.poll(focused, POLL).toBe('Start');
+    await expect.poll(() => startButton.getAttribute('aria-disabled'), POLL).toBe('false');
+    expect(await stopButton.getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => state.textContent(), POLL).toBe('running');
+    await expect.poll(focused, POLL).toBe('Stop');
+    // the focused Stop works from the keyboard again
+    await page.keyboard.press('Enter');
+    await expect.poll(() => state.textContent(), POLL).toBe('stopped');
+    expect(app.errors).toEqual([]);
   }, T);
 });

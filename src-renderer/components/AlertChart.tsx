@@ -1,18 +1,21 @@
-/** Alerts per second: events above the alert threshold in the emitted results, and windows with any. */
+/**
+ * Alerts per second: events above the alert threshold in the emitted results (left axis), and windows
+ * with any (right axis: there are far fewer windows than events, so on a shared axis their bars vanish).
+ */
 import { memo } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AlertPoint } from '../lib/series';
 import { useChartData, useDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const timeOf = (p: AlertPoint) => p.t;
 
 export const AlertChart = memo(function AlertChart() {
   const [ref, inView] = useInView<HTMLElement>();
   const data = useChartData((s) => s.view.alerts, inView);
-  const ticks = useTimeTicks(data, timeOf);
+  const axis = useTimeAxis(data, timeOf);
   const threshold = useDashboard((s) => s.status?.config.alertThreshold);
   return (
     <ChartCard
@@ -23,14 +26,15 @@ export const AlertChart = memo(function AlertChart() {
       testId="chart-alerts"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <BarChart data={data} margin={CHART_MARGIN}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
-          <YAxis {...valueAxisProps} allowDecimals={false} />
-          <Tooltip {...tooltipProps} />
+        <BarChart data={data} margin={CHART_MARGIN_TWO_AXES}>
+          <CartesianGrid yAxisId="events" stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
+          <YAxis yAxisId="events" {...valueAxisProps} allowDecimals={false} />
+          <YAxis yAxisId="windows" orientation="right" {...valueAxisProps} allowDecimals={false} />
+          <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
-          <Bar name="alert events" dataKey="alerts" fill={COLORS.alerts} isAnimationActive={false} />
-          <Bar name="windows with alerts" dataKey="alertWindows" fill={COLORS.alertWindows} isAnimationActive={false} />
+          <Bar yAxisId="events" name="alert events" dataKey="alerts" fill={COLORS.alerts} isAnimationActive={false} />
+          <Bar yAxisId="windows" name="windows with alerts" dataKey="alertWindows" fill={COLORS.alertWindows} isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

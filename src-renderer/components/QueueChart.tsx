@@ -5,7 +5,7 @@ import type { QueuePoint } from '../lib/series';
 import { shallowEqual, useChartData, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 interface QueueSeriesChartProps {
   title: string;
@@ -26,7 +26,7 @@ const selectQueues = (s: DashboardSelectorState) => ({ data: s.view.queues, name
 function QueueSeriesChart({ title, description, testId, pick, suffix = '', domain }: QueueSeriesChartProps) {
   const [ref, inView] = useInView<HTMLElement>();
   const { data, names } = useChartData(selectQueues, inView, { equal: shallowEqual });
-  const ticks = useTimeTicks(data, timeOf);
+  const axis = useTimeAxis(data, timeOf);
   // One stable accessor per queue: a new function each render would make recharts re-register the line.
   const keys = useMemo(() => names.map((name) => (p: QueuePoint) => pick(p, name) ?? null), [names, pick]);
   return (
@@ -34,9 +34,9 @@ function QueueSeriesChart({ title, description, testId, pick, suffix = '', domai
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} {...(domain ? { domain } : {})} />
-          <Tooltip {...tooltipProps} />
+          <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
           {names.map((name, i) => (
             <Line

@@ -1,17 +1,17 @@
 /** The latest window results, newest first (bounded by the store; at most 200 rows). */
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { WindowResult } from '../../src-shared/types';
-import { formatClock, formatValue } from '../lib/format';
+import { formatTime, formatValue, resultsNeedDate } from '../lib/format';
 import { useDashboard } from '../store/store-context';
 
 /** Rows shown (the store keeps up to 200; the DOM gets at most this many). */
 const MAX_ROWS = 100;
 
-const Row = memo(function Row({ r }: { r: WindowResult }) {
+const Row = memo(function Row({ r, withDate }: { r: WindowResult; withDate: boolean }) {
   return (
     <tr>
-      <td>{formatClock(r.windowStart)}</td>
-      <td>{formatClock(r.windowEnd)}</td>
+      <td>{formatTime(r.windowStart, withDate)}</td>
+      <td>{formatTime(r.windowEnd, withDate)}</td>
       <td className="mono">{r.sensorId}</td>
       <td className="num">{r.count}</td>
       <td className="num">{formatValue(r.avg)}</td>
@@ -27,6 +27,8 @@ export const ResultsTable = memo(function ResultsTable() {
   const results = useDashboard((s) => s.view.results);
   const skipped = useDashboard((s) => s.view.resultsSkipped);
   const rows = results.length > MAX_ROWS ? results.slice(0, MAX_ROWS) : results;
+  // Dates once windows last a day or more, or the rows span midnight: a clock alone is ambiguous.
+  const withDate = useMemo(() => resultsNeedDate(rows), [rows]);
   return (
     <section className="card table-card" aria-labelledby="results-heading">
       <header className="card-header">
@@ -52,7 +54,7 @@ export const ResultsTable = memo(function ResultsTable() {
           </thead>
           <tbody>
             {rows.map((r) => (
-              <Row key={`${r.sensorId}|${r.windowStart}|${r.windowEnd}|${r.emittedAt}`} r={r} />
+              <Row key={`${r.sensorId}|${r.windowStart}|${r.windowEnd}|${r.emittedAt}`} r={r} withDate={withDate} />
             ))}
           </tbody>
         </table>

@@ -5,7 +5,7 @@ import type { SensorPoint } from '../lib/series';
 import { shallowEqual, useChartData, useDashboard, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const SensorPicker = memo(function SensorPicker() {
   const id = useId();
@@ -34,6 +34,7 @@ const SensorPicker = memo(function SensorPicker() {
 
 const band = (p: SensorPoint): [number, number] => [p.min, p.max];
 const windowStartOf = (p: SensorPoint) => p.windowStart;
+const windowLengthOf = (p: SensorPoint) => p.windowEnd - p.windowStart;
 const AUTO_DOMAIN: [string, string] = ['auto', 'auto'];
 /** The series and the sensor it belongs to, shown together (the title names the charted sensor). */
 const selectSeries = (s: DashboardSelectorState) => ({ data: s.view.sensorSeries, selected: s.view.selectedSensor });
@@ -41,7 +42,7 @@ const selectSeries = (s: DashboardSelectorState) => ({ data: s.view.sensorSeries
 export const SensorChart = memo(function SensorChart() {
   const [ref, inView] = useInView<HTMLElement>();
   const { data, selected } = useChartData(selectSeries, inView, { equal: shallowEqual });
-  const ticks = useTimeTicks(data, windowStartOf);
+  const axis = useTimeAxis(data, windowStartOf, windowLengthOf);
   return (
     <ChartCard
       ref={ref}
@@ -55,9 +56,9 @@ export const SensorChart = memo(function SensorChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="windowStart" {...timeAxisProps} ticks={ticks} />
+          <XAxis dataKey="windowStart" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} domain={AUTO_DOMAIN} />
-          <Tooltip {...tooltipProps} />
+          <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Area name="min–max" dataKey={band} stroke="none" fill={COLORS.band} fillOpacity={0.18} isAnimationActive={false} />
           <Line name="avg" dataKey="avg" stroke={COLORS.avg} dot={false} isAnimationActive={false} strokeWidth={2} />

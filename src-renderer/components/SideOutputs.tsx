@@ -1,14 +1,18 @@
 /** Late events, dead letters and log lines: the newest few of each, so nothing vanishes silently. */
 import { memo } from 'react';
-import { formatClock } from '../lib/format';
+import { formatTime, sameLocalDay } from '../lib/format';
 import { useDashboard } from '../store/store-context';
 
 const SHOWN = 12;
+
+/** A time with its date when it is not today (replayed files carry event times of other days). */
+const timeText = (ms: number, now: number) => formatTime(ms, !sameLocalDay(ms, now));
 
 export const SideOutputs = memo(function SideOutputs() {
   const late = useDashboard((s) => s.view.late);
   const dead = useDashboard((s) => s.view.deadLetters);
   const logs = useDashboard((s) => s.view.logs);
+  const now = Date.now();
   return (
     <section className="card side-outputs" aria-labelledby="side-heading">
       <header className="card-header">
@@ -23,7 +27,7 @@ export const SideOutputs = memo(function SideOutputs() {
             <ul className="mono-list" data-testid="late-list">
               {late.slice(0, SHOWN).map((l, i) => (
                 <li key={`${l.at}-${i}`}>
-                  {l.event.sensorId} @ {formatClock(l.event.timestamp)} = {l.event.value} (watermark {formatClock(l.watermark)})
+                  {l.event.sensorId} @ {timeText(l.event.timestamp, now)} = {l.event.value} (watermark {timeText(l.watermark, now)})
                 </li>
               ))}
             </ul>
@@ -51,7 +55,7 @@ export const SideOutputs = memo(function SideOutputs() {
             <ul className="mono-list" data-testid="log-list">
               {logs.slice(0, SHOWN).map((l, i) => (
                 <li key={`${l.at}-${i}`} className={`log-${l.level}`}>
-                  {formatClock(l.at)} {l.level} {l.msg}
+                  {timeText(l.at, now)} {l.level} {l.msg}
                 </li>
               ))}
             </ul>

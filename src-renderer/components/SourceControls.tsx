@@ -3,10 +3,20 @@
  * file, mqtt and nats show their fields and an "Apply source" button that sends `setSource`.
  * Options sent use the engine's field names: file {path}; mqtt {url, topics: [topic]};
  * nats {servers: string[], stream, subjects, durable: 'streamscope-ui', createStream: true}.
+ * The form is a draft (lib/source-settings.ts): it follows the host's source only when that source
+ * changes by value, and never over edits not yet applied.
  */
-import { memo, useEffect, useId, useState } from 'react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import type { SourceType } from '../../src-shared/contract';
-import { buildSource, DEFAULT_SOURCE_SETTINGS as DEFAULTS, NEEDS_SETTINGS, settingText as str, type SourceSettings as Settings } from '../lib/source-settings';
+import {
+  buildSource,
+  editSourceDraft,
+  followHostSource,
+  initialSourceDraft,
+  NEEDS_SETTINGS,
+  settleSourceDraft,
+  type SourceSettings as Settings,
+} from '../lib/source-settings';
 import { useDashboard } from '../store/store-context';
 import { useSelectCommit } from './use-select-commit';
 
@@ -27,26 +37,15 @@ export const SourceControls = memo(function SourceControls() {
   const current = useDashboard((s) => s.status?.config.source);
   const run = useDashboard((s) => s.run);
   const showError = useDashboard((s) => s.showError);
-  const [type, setType] = useState<SourceType>(current?.type ?? 'sim');
-  const [settings, setSettings] = useState<Settings>(DEFAULTS);
+  const [draft, setDraft] = useState(() => initialSourceDraft(current));
+  const { type, settings } = draft;
+  const hostSource = useRef(current);
+  hostSource.current = current;
 
-  // Follow the host's source (and its options) when it changes.
+  // Follow the host's source when it changes BY VALUE. Every status (threshold, window, sinks, …)
+  // brings a new source object; re-seeding on each would throw away a form not yet applied.
   useEffect(() => {
-    if (!current) return;
-    setType(current.type);
-    const mapping = (current.type === 'file' ? current.mapping : undefined) as Record<string, unknown> | undefined;
-    setSettings((prev) => ({
-      path: current.type === 'file' ? str(current.path, prev.path) : prev.path,
-      fileKey: str(mapping?.key, prev.fileKey),
-      fileTime: str(mapping?.time, prev.fileTime),
-      fileValue: str(mapping?.value, prev.fileValue),
-      fileSpeed: current.type === 'file' ? String(current.speed ?? prev.fileSpeed) : prev.fileSpeed,
-      mqttUrl: current.type === 'mqtt' ? str(current.url, prev.mqttUrl) : prev.mqttUrl,
-      mqttTopic: current.type === 'mqtt' ? str(current.topics, prev.mqttTopic) : prev.mqttTopic,
-      natsServers: current.type === 'nats' ? str(current.servers, prev.natsServers) : prev.natsServers,
-      natsStream: current.type === 'nats' ? str(current.stream, prev.natsStream) : prev.natsStream,
-      natsSubject: current.type === 'nats' ? str(current.subjects, prev.natsSubject) : prev.natsSubject,
-    }));
+    setDraft((d) => followHostSource(d, current));
   }, [current]);
 
   const apply = (t: SourceType) => {
@@ -55,11 +54,11 @@ export const SourceControls = memo(function SourceControls() {
       showError(built.error);
       return;
     }
-    void run({ type: 'setSource', source: built.source });
+    void run({ type: 'setSource', source: built.source }).then((reply) => setDraft((d) => settleSourceDraft(d, reply.ok, hostSource.current)));
   };
 
   const onType = (t: SourceType) => {
-    setType(t);
+    setDraft((d) => editSourceDraft(d, { type: t }));
     if (!NEEDS_SETTINGS.has(t)) apply(t);
   };
 
@@ -75,7 +74,7 @@ export const SourceControls = memo(function SourceControls() {
         placeholder={placeholder}
         spellCheck={false}
         autoComplete="off"
-        onChange={(e) => setSettings((s) => ({ ...s, [key]: e.target.value }))}
+        onChange={(e) => setDraft((d) => editSourceDraft(d, { settings: { [key]: e.target.value } }))}
         onKeyDown={(e) => {
           if (e.key === 'Enter') apply(type);
         }}

@@ -5,14 +5,14 @@ import type { ThroughputPoint } from '../lib/series';
 import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeTicks, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const timeOf = (p: ThroughputPoint) => p.t;
 
 export const ThroughputChart = memo(function ThroughputChart() {
   const [ref, inView] = useInView<HTMLElement>();
   const data = useChartData((s) => s.view.throughput, inView);
-  const ticks = useTimeTicks(data, timeOf);
+  const axis = useTimeAxis(data, timeOf);
   return (
     <ChartCard
       ref={ref}
@@ -24,9 +24,9 @@ export const ThroughputChart = memo(function ThroughputChart() {
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={CHART_MARGIN}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} />
-          <Tooltip {...tooltipProps} />
+          <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Line name="received/s" dataKey="received" stroke={COLORS.received} dot={false} isAnimationActive={false} strokeWidth={2} />
           <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="6 3" />

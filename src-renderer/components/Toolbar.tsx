@@ -1,5 +1,11 @@
-/** Pipeline lifecycle (Start, Stop), the view freeze toggle, and the export of output.jsonl. */
-import { memo, useEffect, useState } from 'react';
+/**
+ * Pipeline lifecycle (Start, Stop), the view freeze toggle, and the export of output.jsonl.
+ * Start and Stop are never natively `disabled` (a disabled button drops the keyboard focus to the
+ * page body): they are `aria-disabled` and ignore activation, and after a command went through the
+ * focus moves to the counterpart that now makes sense (Stop → Start, Start → Stop).
+ */
+import { memo, useEffect, useRef, useState } from 'react';
+import { focusAfter, lifecycleActions } from '../lib/lifecycle';
 import { silenceSeconds } from '../lib/staleness';
 import { useDashboard } from '../store/store-context';
 
@@ -25,7 +31,14 @@ export const Toolbar = memo(function Toolbar() {
 
   const lastFrameAt = useDashboard((s) => s.lastFrameAt);
   const silence = silenceSeconds(lastFrameAt, useNow());
-  const running = state === 'running' || state === 'paused';
+  const { canStart, canStop } = lifecycleActions(state, silence === null);
+  const buttons = { start: useRef<HTMLButtonElement>(null), stop: useRef<HTMLButtonElement>(null) };
+  const lifecycle = async (command: 'start' | 'stop') => {
+    const reply = await run({ type: command });
+    // Move the focus only if it is still on the button used (the user did not go elsewhere).
+    const from = buttons[command].current;
+    if (reply.ok && from && document.activeElement === from) buttons[focusAfter(command)].current?.focus();
+  };
   return (
     <div className="toolbar" role="toolbar" aria-label="Pipeline">
       <span
@@ -40,10 +53,25 @@ export const Toolbar = memo(function Toolbar() {
           No data from the host for {silence} s: reconnecting…
         </span>
       )}
-      <button type="button" onClick={() => void run({ type: 'start' })} disabled={silence !== null || running || state === 'stopping'}>
+      <button
+        ref={buttons.start}
+        type="button"
+        aria-disabled={!canStart}
+        onClick={() => {
+          if (canStart) void lifecycle('start');
+        }}
+      >
         Start
       </button>
-      <button type="button" className="danger" onClick={() => void run({ type: 'stop' })} disabled={silence !== null || !running}>
+      <button
+        ref={buttons.stop}
+        type="button"
+        className="danger"
+        aria-disabled={!canStop}
+        onClick={() => {
+          if (canStop) void lifecycle('stop');
+        }}
+      >
         Stop
       </button>
       <button

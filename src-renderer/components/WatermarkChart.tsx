@@ -13,7 +13,7 @@ import {
   LEGEND_STYLE,
   timeAxisProps,
   tooltipProps,
-  useTimeTicks,
+  useTimeAxis,
   valueAxisProps,
 } from './chart-theme';
 
@@ -22,7 +22,7 @@ const timeOf = (p: WatermarkPoint) => p.t;
 export const WatermarkChart = memo(function WatermarkChart() {
   const [ref, inView] = useInView<HTMLElement>();
   const data = useChartData((s) => s.view.watermark, inView);
-  const ticks = useTimeTicks(data, timeOf);
+  const axis = useTimeAxis(data, timeOf);
   return (
     <ChartCard
       ref={ref}
@@ -33,11 +33,11 @@ export const WatermarkChart = memo(function WatermarkChart() {
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <ComposedChart data={data} margin={CHART_MARGIN_TWO_AXES}>
-          <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="t" {...timeAxisProps} ticks={ticks} />
-          <YAxis yAxisId="lag" {...valueAxisProps} tickFormatter={durationTickFormatter} width={64} />
+          <CartesianGrid yAxisId="lag" stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
+          <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
+          <YAxis yAxisId="lag" {...valueAxisProps} tickFormatter={durationTickFormatter} width="auto" />
           <YAxis yAxisId="late" orientation="right" {...valueAxisProps} />
-          <Tooltip {...tooltipProps} />
+          <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Line yAxisId="lag" name="watermark lag (ms)" dataKey="lagMs" stroke={COLORS.lag} dot={false} isAnimationActive={false} strokeWidth={2} connectNulls={false} />
           <Line yAxisId="late" name="late events/s" dataKey="latePerSec" stroke={COLORS.late} dot={false} isAnimationActive={false} strokeWidth={2} />

@@ -4,7 +4,7 @@
  */
 import { useMemo, useRef } from 'react';
 import { formatClock, formatCompact, formatDurationMs } from '../lib/format';
-import { timeTicks } from '../lib/time-ticks';
+import { formatTimePoint, formatTimeTick, timeAxis, timeTicks, type TimeAxis, type TimeLabelMode } from '../lib/time-ticks';
 
 /** Series colours, by role. */
 export const COLORS = {
@@ -27,19 +27,19 @@ export const QUEUE_COLORS = ['var(--series-1)', 'var(--series-2)', 'var(--series
 /** Height of every chart, px. */
 export const CHART_HEIGHT = 220;
 
-/** Props for a time X axis (ms since epoch). */
+/** Props for a time X axis (ms since epoch); ticks and labels come from {@link useTimeAxis}. */
 export const timeAxisProps = {
   type: 'number' as const,
   domain: ['dataMin', 'dataMax'] as [string, string],
-  tickFormatter: (v: number) => formatClock(v).slice(0, 8),
+  tickFormatter: (v: number) => formatTimeTick(v, 'clock'),
   stroke: COLORS.axis,
   tick: { fontSize: 11 },
   minTickGap: 24,
 };
 
-/** Round-second ticks for a time axis over the values `key` gives for `data` (any order). */
-export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
-  if (data.length === 0) return [];
+/** Min and max of the values `key` gives for `data` (any order); null when empty. */
+function rangeOf<T>(data: readonly T[], key: (item: T) => number): [number, number] | null {
+  if (data.length === 0) return null;
   let min = Infinity;
   let max = -Infinity;
   for (const d of data) {
@@ -47,23 +47,51 @@ export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTick
     if (v < min) min = v;
     if (v > max) max = v;
   }
-  return timeTicks(min, max, maxTicks);
+  return [min, max];
+}
+
+/** Round ticks for a time axis over the values `key` gives for `data` (any order). */
+export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
+  const range = rangeOf(data, key);
+  return range ? timeTicks(range[0], range[1], maxTicks) : [];
+}
+
+/** The axis part of a time chart: X axis ticks and tick labels, and the tooltip's time label. */
+export interface TimeAxisProps {
+  ticks: number[];
+  mode: TimeLabelMode;
+  tickFormatter: (v: number) => string;
+  labelFormatter: (v: unknown) => string;
+}
+
+function axisProps(axis: TimeAxis): TimeAxisProps {
+  return {
+    ticks: axis.ticks,
+    mode: axis.mode,
+    tickFormatter: (v: number) => formatTimeTick(v, axis.mode),
+    labelFormatter: (v: unknown) => (typeof v === 'number' ? formatTimePoint(v, axis.mode) : String(v)),
+  };
 }
 
 /**
- * {@link ticksOf} for a chart's data, as the SAME array while the ticks do not change (they move
- * about once every few seconds): a new array would make recharts re-register the axis and
- * recompute it on every update. `key` must be a stable (module-level) function.
+ * The time axis of a chart's data ({@link timeAxis}): ticks, and labels that carry the date once
+ * the data spans a day or more, crosses midnight, or (`lengthOf`: window length of a point) stands
+ * for windows of a day or more. The SAME object while ticks and mode do not change (they move about
+ * once every few seconds): new arrays or formatters would make recharts re-register the axis and
+ * recompute it on every update. `key` and `lengthOf` must be stable (module-level) functions.
  */
-export function useTimeTicks<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
-  const held = useRef<number[]>([]);
+export function useTimeAxis<T>(data: readonly T[], key: (item: T) => number, lengthOf?: (item: T) => number, maxTicks = 5): TimeAxisProps {
+  const held = useRef<TimeAxisProps>(axisProps({ ticks: [], mode: 'clock' }));
   return useMemo(() => {
-    const next = ticksOf(data, key, maxTicks);
+    const range = rangeOf(data, key);
+    let windowMs = 0;
+    if (lengthOf) for (const d of data) windowMs = Math.max(windowMs, lengthOf(d));
+    const next = range ? timeAxis(range[0], range[1], { maxTicks, windowMs }) : { ticks: [], mode: 'clock' as const };
     const prev = held.current;
-    if (next.length === prev.length && next.every((v, i) => v === prev[i])) return prev;
-    held.current = next;
-    return next;
-  }, [data, key, maxTicks]);
+    if (next.mode === prev.mode && next.ticks.length === prev.ticks.length && next.ticks.every((v, i) => v === prev.ticks[i])) return prev;
+    held.current = axisProps(next);
+    return held.current;
+  }, [data, key, lengthOf, maxTicks]);
 }
 
 /** Margins of the charts (constants: recharts compares these props). */

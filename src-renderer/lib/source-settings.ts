@@ -85,3 +85,90 @@ export function buildSource(
   }
 }
 
+
+/** A host source config: `type` plus its options. */
+export type HostSource = { type: SourceType } & Record<string, unknown>;
+
+/** A text key of a host source by value: equal configs give equal keys, whatever their key order. */
+export function sourceKey(source: HostSource | undefined | null): string {
+  const stable = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(stable);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as Record<string, unknown>)
+          .sort()
+          .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return source ? JSON.stringify(stable(source)) : '';
+}
+
+/** The form's fields seeded from the host's source; fields that source does not set keep `prev`. */
+export function settingsFromSource(source: HostSource, prev: SourceSettings): SourceSettings {
+  const mapping = (source.type === 'file' ? source.mapping : undefined) as Record<string, unknown> | undefined;
+  return {
+    path: source.type === 'file' ? settingText(source.path, prev.path) : prev.path,
+    fileKey: settingText(mapping?.key, prev.fileKey),
+    fileTime: settingText(mapping?.time, prev.fileTime),
+    fileValue: settingText(mapping?.value, prev.fileValue),
+    fileSpeed: source.type === 'file' && source.speed !== undefined ? String(source.speed) : prev.fileSpeed,
+    mqttUrl: source.type === 'mqtt' ? settingText(source.url, prev.mqttUrl) : prev.mqttUrl,
+    mqttTopic: source.type === 'mqtt' ? settingText(source.topics, prev.mqttTopic) : prev.mqttTopic,
+    natsServers: source.type === 'nats' ? settingText(source.servers, prev.natsServers) : prev.natsServers,
+    natsStream: source.type === 'nats' ? settingText(source.stream, prev.natsStream) : prev.natsStream,
+    natsSubject: source.type === 'nats' ? settingText(source.subjects, prev.natsSubject) : prev.natsSubject,
+  };
+}
+
+/**
+ * The source form as the user edits it: the chosen type and fields, whether they hold edits not yet
+ * applied (`dirty`), and the host source (by {@link sourceKey}) they were last reconciled with.
+ */
+export interface SourceDraft {
+  type: SourceType;
+  settings: SourceSettings;
+  dirty: boolean;
+  hostKey: string;
+}
+
+/** A clean draft showing the host's source (sim and the defaults before the host answered). */
+export function initialSourceDraft(source: HostSource | undefined | null): SourceDraft {
+  const clean: SourceDraft = { type: 'sim', settings: DEFAULT_SOURCE_SETTINGS, dirty: false, hostKey: '' };
+  return source ? followHostSource(clean, source) : clean;
+}
+
+/**
+ * The draft after a host status arrived. Statuses come with every config change (threshold, window,
+ * sinks, lifecycle), each carrying a new but usually equal source object: the draft is re-seeded
+ * only when the host's source changed BY VALUE, and never over edits the user has not applied yet.
+ * Returns `draft` itself when nothing changes.
+ */
+export function followHostSource(draft: SourceDraft, source: HostSource | undefined | null): SourceDraft {
+  if (!source) return draft;
+  const key = sourceKey(source);
+  if (key === draft.hostKey) return draft;
+  if (draft.dirty) return { ...draft, hostKey: key };
+  return { type: source.type, settings: settingsFromSource(source, draft.settings), dirty: false, hostKey: key };
+}
+
+/** The draft after the user chose a type or typed into a field: it holds unapplied edits. */
+export function editSourceDraft(draft: SourceDraft, edit: { type?: SourceType; settings?: Partial<SourceSettings> }): SourceDraft {
+  return {
+    ...draft,
+    type: edit.type ?? draft.type,
+    settings: edit.settings ? { ...draft.settings, ...edit.settings } : draft.settings,
+    dirty: true,
+  };
+}
+
+/**
+ * The draft after a `setSource` was answered: applied → clean (it now follows the host again);
+ * refused → a source with settings keeps the user's fields to fix, one without goes back to the host's.
+ */
+export function settleSourceDraft(draft: SourceDraft, applied: boolean, host: HostSource | undefined | null): SourceDraft {
+  if (applied) return draft.dirty ? { ...draft, dirty: false } : draft;
+  if (NEEDS_SETTINGS.has(draft.type)) return draft;
+  return followHostSource({ ...draft, dirty: false, hostKey: '' }, host);
+}
