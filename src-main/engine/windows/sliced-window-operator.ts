@@ -68,7 +68,7 @@ export class SlicedWindowOperator extends WindowOperator {
   /** The slice the previous event went to (a one-entry cache in front of `slices`). */
   private cachedStart = NaN;
   private cachedSlice: SliceState | undefined;
-  /** Hopping only: slices with start < pushedUpTo have entered the per-key queues. */
+  /** Per-key queues only (useQueues): slices with start < pushedUpTo have entered the queues. */
   private pushedUpTo = -Infinity;
   private readonly unpushed = new MinHeap<number>();
   private readonly keyQueues = new Map<string, TwoStacks>();
