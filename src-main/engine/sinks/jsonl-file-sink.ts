@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
-import { encodeWindowResult } from './encode-result';
 import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
 
 export { JsonlWriter, rotatedPath, type JsonlWriterOptions, type JsonlWriterStats } from './jsonl-writer';
@@ -39,13 +38,13 @@ export type JsonlFileSinkOptions = z.input<typeof jsonlFileSinkOptionsSchema>;
  */
 export class JsonlFileSink implements Sink {
   readonly name: string;
-  private readonly writer: JsonlWriter<WindowResult>;
+  private readonly writer: JsonlWriter;
   private closing: Promise<void> | null = null;
 
   constructor(options: JsonlFileSinkOptions) {
     const opts = jsonlFileSinkOptionsSchema.parse(options);
     this.name = opts.name ?? 'file';
-    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append, encode: encodeWindowResult });
+    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append });
   }
 
   /** Path of the current (newest) file. */

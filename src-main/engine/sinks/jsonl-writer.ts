@@ -7,10 +7,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 
-/** Options of a {@link JsonlWriter} of values of type `T`. */
-export interface JsonlWriterOptions<T = unknown> {
-  /** Turns one value into one line of JSON (no newline); default JSON.stringify. */
-  encode?: (value: T) => string | undefined;
+/** Options of a {@link JsonlWriter}. */
+export interface JsonlWriterOptions {
   /** Keep what the file already holds (true) or truncate it when first opened (false, default). */
   append?: boolean;
   /**
@@ -48,12 +46,11 @@ export function rotatedPath(path: string, index: number): string {
  * exceeding its highWaterMark (after 'drain' if needed). Rejects on I/O errors (the error sticks:
  * every later call rejects too) and on values JSON cannot encode (nothing of that call is written).
  */
-export class JsonlWriter<T = unknown> {
+export class JsonlWriter {
   readonly path: string;
   private readonly append: boolean;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
-  private readonly encode: (value: T) => string | undefined;
   private stream: WriteStream | null = null;
   private currentBytes = 0;
   private opened = false;
@@ -64,7 +61,7 @@ export class JsonlWriter<T = unknown> {
   private readonly counters: JsonlWriterStats = { lines: 0, bytes: 0, rotations: 0 };
 
   /** `path` is a file path, or `-` for standard output (no rotation then). */
-  constructor(path: string, options: JsonlWriterOptions<T> = {}) {
+  constructor(path: string, options: JsonlWriterOptions = {}) {
     if (!path) throw new Error('JsonlWriter: path must be a non-empty string');
     const maxBytes = options.maxBytes ?? 0;
     const maxFiles = options.maxFiles ?? 5;
@@ -74,7 +71,6 @@ export class JsonlWriter<T = unknown> {
     this.append = options.append ?? false;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
-    this.encode = options.encode ?? JSON.stringify;
   }
 
   /** Counters since construction. */
@@ -88,12 +84,12 @@ export class JsonlWriter<T = unknown> {
   }
 
   /** Append one line per object. Resolves when the stream has accepted them (see class doc). */
-  write(objects: readonly T[]): Promise<void> {
+  write(objects: readonly unknown[]): Promise<void> {
     if (objects.length === 0) return this.enqueue(async () => {});
     let lines: string[];
     try {
       lines = objects.map((o) => {
-        const text = this.encode(o);
+        const text = JSON.stringify(o);
         if (text === undefined) throw new Error(`cannot encode a value of type ${typeof o} as JSON`);
         return text + '\n';
       });
@@ -162,11 +158,6 @@ export class JsonlWriter<T = unknown> {
 
   private async writeLines(lines: string[]): Promise<void> {
     await this.ensureOpen();
-    if (this.maxBytes === 0) {
-      // No rotation: no per-line sizes needed; encode once and count the bytes of the result.
-      const buf = Buffer.from(lines.join(''), 'utf8');
-      return this.writeChunk(buf, buf.length, lines.length);
-    }
     let chunk = '';
     let chunkBytes = 0;
     let chunkLines = 0;
@@ -186,7 +177,7 @@ export class JsonlWriter<T = unknown> {
     await this.writeChunk(chunk, chunkBytes, chunkLines);
   }
 
-  private async writeChunk(chunk: string | Buffer, bytes: number, lines: number): Promise<void> {
+  private async writeChunk(chunk: string, bytes: number, lines: number): Promise<void> {
     if (lines === 0) return;
     const stream = this.stream!;
     const accepted = stream.write(chunk);

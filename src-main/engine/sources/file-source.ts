@@ -20,9 +20,6 @@ import { NdjsonSplitter } from '../decode/ndjson-splitter';
 import { CsvParser } from './csv';
 import { realSleep, ReplayPacer, type SleepFn } from './pacing';
 
-/** Bytes per file read: larger than fs's 64 KiB default, so fewer round trips through the thread pool. */
-const READ_CHUNK_BYTES = 1 << 20;
-
 /** Input formats of the file source. */
 export type FileFormat = 'jsonl' | 'json' | 'csv';
 
@@ -183,7 +180,7 @@ export class FileSource implements Source {
       const msg = err instanceof Error ? err.message : String(err);
       throw new Error(`file source: cannot read "${this.path}": ${msg}`);
     }
-    return createReadStream(this.path, { highWaterMark: READ_CHUNK_BYTES });
+    return createReadStream(this.path);
   }
 
   private async *chunks(stream: Readable): AsyncGenerator<Buffer | string> {
