@@ -108,7 +108,7 @@ describe('SliceState', () => {
     for (const id of ids) s.add(s.insert(id), 1, 0, 0);
     expect(ids.every((id, slot) => s.slotOf(id) === slot && s.idAt(slot) === id)).toBe(true);
     expect(s.slotOf(5)).toBe(-1);
-    s.reset(1000);
+    s.reset();
     expect(s.slotOf(ids[3])).toBe(-1);
     expect(s.insert(42)).toBe(0);
     expect(s.slotOf(42)).toBe(0);
@@ -118,7 +118,7 @@ describe('SliceState', () => {
     const s = new SliceState();
     for (let id = 0; id < 10_000; id++) s.insert(id);
     expect(s.fitsItsUse).toBe(true);
-    s.reset(0);
+    s.reset();
     s.insert(1);
     expect(s.fitsItsUse).toBe(false);
   });

@@ -18,8 +18,6 @@ const INITIAL_SLOTS = 16;
 
 /** Aggregates of one slice, by key id. Slots are numbered 0..size-1 in first-touch order. */
 export class SliceState {
-  /** Slice start, ms since epoch. */
-  start = 0;
   /** Number of keys with state in this slice. */
   size = 0;
   /** Key id of each slot. */
@@ -30,9 +28,8 @@ export class SliceState {
   /** 32 − log2(table capacity): Fibonacci hashing keeps the top bits of id × 2^32/φ (Knuth, TAOCP 6.4). */
   private shift = 32 - Math.log2(INITIAL_SLOTS * 2);
 
-  /** Empties the slice for reuse under a new start (keeps its memory). */
-  reset(start: number): void {
-    this.start = start;
+  /** Empties the slice for reuse (keeps its memory). */
+  reset(): void {
     this.size = 0;
     this.table.fill(0);
   }

@@ -103,7 +103,7 @@ export class SlicedWindowOperator extends WindowOperator {
     const isNewSlice = slice === undefined;
     if (slice === undefined) {
       slice = this.spare.pop() ?? new SliceState();
-      slice.reset(sliceStart);
+      slice.reset();
       this.slices.set(sliceStart, slice);
       this.cleanup.push(lastStart + this.sizeMs + this.allowedLatenessMs, sliceStart);
       if (this.useQueues && sliceStart >= this.pushedUpTo) this.unpushed.push(sliceStart, sliceStart);
@@ -183,7 +183,7 @@ export class SlicedWindowOperator extends WindowOperator {
   private mergeSlices(windowStart: number): SliceState {
     if (!this.windowState.fitsItsUse) this.windowState = new SliceState(); // a spike's size is let go
     const merged = this.windowState;
-    merged.reset(windowStart);
+    merged.reset();
     for (let s = windowStart; s < windowStart + this.sizeMs; s += this.sliceMs) {
       const slice = this.slices.get(s);
       if (slice === undefined) continue;
