@@ -2,26 +2,12 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
 import { ConsoleSink, formatResult } from '../src-main/engine/sinks/console-sink';
+import { windowResult } from './support/window-result';
 
 const T0 = Date.UTC(2024, 0, 1, 12, 0, 0);
 
-function result(over: Partial<WindowResult> = {}): WindowResult {
-  return {
-    windowStart: T0,
-    windowEnd: T0 + 5000,
-    sensorId: 'sensor-01',
-    count: 42,
-    sum: 2150.4,
-    avg: 51.2,
-    min: 20.1,
-    max: 88,
-    alertCount: 3,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: T0 + 6000,
-    ...over,
-  };
-}
+const result = (over: Partial<WindowResult> = {}): WindowResult =>
+  windowResult('sensor-01', T0, { windowEnd: T0 + 5000, count: 42, sum: 2150.4, avg: 51.2, min: 20.1, max: 88, alertCount: 3, emittedAt: T0 + 6000, ...over });
 
 /** A stream with a tiny buffer whose writes complete only when the test says so. */
 class GatedStream extends Writable {

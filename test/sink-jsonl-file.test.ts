@@ -5,23 +5,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
 import { JsonlFileSink, JsonlWriter, rotatedPath } from '../src-main/engine/sinks/jsonl-file-sink';
+import { windowResult } from './support/window-result';
 
-function result(i: number): WindowResult {
-  return {
-    windowStart: i * 1000,
-    windowEnd: i * 1000 + 1000,
-    sensorId: `sensor-${i % 7}`,
-    count: i + 1,
-    sum: i * 2,
-    avg: 2,
-    min: 0,
-    max: i,
-    alertCount: i % 3,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: 1_700_000_000_000 + i,
-  };
-}
+const result = (i: number): WindowResult =>
+  windowResult(`sensor-${i % 7}`, i * 1000, { count: i + 1, sum: i * 2, avg: 2, min: 0, max: i, alertCount: i % 3, emittedAt: 1_700_000_000_000 + i });
 
 async function readLines(path: string): Promise<string[]> {
   const text = await readFile(path, 'utf8');

@@ -6,23 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
 import { parseRetryAfterMs, WebhookSink, type WebhookDeadLetter } from '../src-main/engine/sinks/webhook-sink';
+import { windowResult } from './support/window-result';
 
-function result(i: number): WindowResult {
-  return {
-    windowStart: i * 1000,
-    windowEnd: i * 1000 + 1000,
-    sensorId: `sensor-${i % 5}`,
-    count: i,
-    sum: i,
-    avg: 1,
-    min: 1,
-    max: 1,
-    alertCount: 0,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: 0,
-  };
-}
+const result = (i: number): WindowResult =>
+  windowResult(`sensor-${i % 5}`, i * 1000, { count: i, sum: i, avg: 1, min: 1, max: 1, emittedAt: 0 });
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => result(from + i));
 
 interface Received {

@@ -4,23 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { WindowResult } from '../src-shared/types';
 import { SLOW_CLIENT_CLOSE_CODE, WebSocketSink } from '../src-main/engine/sinks/websocket-sink';
+import { windowResult } from './support/window-result';
 
-function result(i: number, pad = ''): WindowResult {
-  return {
-    windowStart: i,
-    windowEnd: i + 1000,
-    sensorId: `sensor-${i}${pad}`,
-    count: i,
-    sum: i,
-    avg: 1,
-    min: 1,
-    max: 1,
-    alertCount: 0,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: 0,
-  };
-}
+const result = (i: number, pad = ''): WindowResult =>
+  windowResult(`sensor-${i}${pad}`, i, { count: i, sum: i, avg: 1, min: 1, max: 1, emittedAt: 0 });
 
 async function waitFor(cond: () => boolean, what: string, upperBoundMs = 15_000): Promise<void> {
   const deadline = Date.now() + upperBoundMs;

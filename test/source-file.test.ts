@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter, StreamEvent } from '../src-shared/types';
-import type { SourceOutput } from '../src-main/engine/component';
 import { FileSource, type FileSourceOptions } from '../src-main/engine/sources/file-source';
+import { collectingOutput } from './support/collecting-output';
 
 const DATA = join(process.cwd(), 'node_modules/vega-datasets/data');
 const dir = mkdtempSync(join(tmpdir(), 'streamscope-file-'));
@@ -22,25 +21,10 @@ async function until(cond: () => boolean): Promise<void> {
 }
 
 async function collect(opts: FileSourceOptions) {
-  const events: StreamEvent[] = [];
-  const rejects: DeadLetter[] = [];
-  const batches: number[] = [];
-  let bytes = 0;
   const src = new FileSource(opts);
-  const out: SourceOutput = {
-    emit: (e) => {
-      batches.push(e.length);
-      for (const x of e) events.push(x);
-    },
-    reject: (r) => {
-      for (const x of r) rejects.push(x);
-    },
-    bytesIn: (n) => {
-      bytes += n;
-    },
-  };
-  await src.run(out);
-  return { events, rejects, batches, bytes, src };
+  const c = collectingOutput();
+  await src.run(c.out);
+  return { events: c.events, rejects: c.rejects, batches: c.batches, bytes: c.bytes(), src };
 }
 
 /** Naive split of a quote-free CSV file, computed independently of the source under test. */

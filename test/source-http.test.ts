@@ -4,33 +4,17 @@
  */
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeadLetter, StreamEvent } from '../src-shared/types';
-import type { SourceOutput } from '../src-main/engine/component';
 import { EngineMetrics } from '../src-main/engine/metrics/engine-metrics';
 import { HttpIngestSource, type HttpIngestDeps, type HttpIngestOptionsInput } from '../src-main/engine/sources/http-ingest-source';
 import { JsonValueSplitter } from '../src-main/engine/sources/http-body-splitter';
+import { collectingOutput } from './support/collecting-output';
 
 const open: HttpIngestSource[] = [];
 afterEach(async () => {
   while (open.length) await open.pop()!.stop();
 });
 
-function collector(gate?: () => Promise<void> | void) {
-  const events: StreamEvent[] = [];
-  const rejects: DeadLetter[] = [];
-  let emits = 0;
-  const out: SourceOutput = {
-    emit(b) {
-      emits++;
-      events.push(...b);
-      return gate?.();
-    },
-    reject(r) {
-      rejects.push(...r);
-    },
-  };
-  return { out, events, rejects, emits: () => emits };
-}
+const collector = collectingOutput;
 
 async function serve(opts: HttpIngestOptionsInput = {}, deps: HttpIngestDeps = {}, gate?: () => Promise<void> | void) {
   const src = new HttpIngestSource(opts, deps);

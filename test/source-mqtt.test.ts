@@ -4,29 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeadLetter, StreamEvent } from '../src-shared/types';
 import type { SourceOutput } from '../src-main/engine/component';
 import { EngineMetrics } from '../src-main/engine/metrics/engine-metrics';
 import { MqttSource } from '../src-main/engine/sources/mqtt-source';
+import { collectingOutput } from './support/collecting-output';
 
 const URL_ = 'mqtt://127.0.0.1:1883';
 
-function collector(gate?: () => Promise<void> | void) {
-  const events: StreamEvent[] = [];
-  const rejects: DeadLetter[] = [];
-  let emits = 0;
-  const out: SourceOutput = {
-    emit(batch) {
-      emits++;
-      events.push(...batch);
-      return gate?.();
-    },
-    reject(r) {
-      rejects.push(...r);
-    },
-  };
-  return { out, events, rejects, emits: () => emits };
-}
+const collector = collectingOutput;
 
 async function until(cond: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const t0 = Date.now();

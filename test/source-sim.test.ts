@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeadLetter, StreamEvent } from '../src-shared/types';
-import type { SourceOutput } from '../src-main/engine/component';
+import type { StreamEvent } from '../src-shared/types';
 import { BoundedQueue } from '../src-main/engine/queue/bounded-queue';
 import { SimulatedSource, sensorIds, type SimulatedSourceOptions } from '../src-main/engine/sources/simulated-source';
+import { collectingOutput } from './support/collecting-output';
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
@@ -17,9 +17,7 @@ async function runFake(
 ) {
   let fake = 1_700_000_000_000;
   const start = fake;
-  const events: StreamEvent[] = [];
-  const rejects: DeadLetter[] = [];
-  const batches: number[] = [];
+  const { out, events, rejects, batches } = collectingOutput();
   const src: SimulatedSource = new SimulatedSource({
     seed: 7,
     ...opts,
@@ -34,15 +32,6 @@ async function runFake(
       await tick();
     },
   });
-  const out: SourceOutput = {
-    emit: (e) => {
-      batches.push(e.length);
-      for (const x of e) events.push(x);
-    },
-    reject: (r) => {
-      for (const x of r) rejects.push(x);
-    },
-  };
   await src.run(out);
   return { events, rejects, batches, src, start };
 }

@@ -6,6 +6,7 @@ import type { LogLine } from '../../src-shared/contract';
 import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
 import type { AppConfigShape } from '../../src-main/app/config-shape';
 import type { PipelinePort } from '../../src-main/app/pipeline-port';
+import { windowResult } from './window-result';
 
 type Listener<T> = (batch: T) => void;
 
@@ -90,5 +91,5 @@ export class StubPipeline implements PipelinePort<AppConfigShape> {
 
 /** A result of window [start, start+5000) for `sensorId`. */
 export function result(start: number, sensorId = 's1'): WindowResult {
-  return { windowStart: start, windowEnd: start + 5000, sensorId, count: 1, sum: 1, avg: 1, min: 1, max: 1, alertCount: 0, windowKind: 'tumbling', isUpdate: false, emittedAt: start + 6000 };
+  return windowResult(sensorId, start, { windowEnd: start + 5000, count: 1, sum: 1, avg: 1, min: 1, max: 1, emittedAt: start + 6000 });
 }

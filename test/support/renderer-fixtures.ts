@@ -1,5 +1,5 @@
 /** Sample snapshots and results for renderer tests (plausible values; override what a test checks). */
-import type { MetricsSnapshot, QueueSnapshot, WindowResult } from '../../src-shared/types';
+import type { MetricsSnapshot, QueueSnapshot } from '../../src-shared/types';
 
 /** A queue snapshot: `depth` of `capacity` events, `bp` ms/s backpressured. */
 export function queue(name: string, depth: number, capacity: number, bp = 0, dropped = 0): QueueSnapshot {
@@ -41,20 +41,4 @@ export function metrics(at: number, over: Partial<MetricsSnapshot> = {}): Metric
 }
 
 /** A tumbling 1 s result of `sensorId` starting at `windowStart`. */
-export function result(sensorId: string, windowStart: number, over: Partial<WindowResult> = {}): WindowResult {
-  return {
-    windowStart,
-    windowEnd: windowStart + 1000,
-    sensorId,
-    count: 2,
-    sum: 4,
-    avg: 2,
-    min: 1,
-    max: 3,
-    alertCount: 0,
-    windowKind: 'tumbling',
-    isUpdate: false,
-    emittedAt: windowStart + 1000,
-    ...over,
-  };
-}
+export { windowResult as result } from './window-result';
