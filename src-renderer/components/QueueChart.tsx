@@ -5,7 +5,7 @@ import type { QueuePoint } from '../lib/series';
 import { shallowEqual, useChartData, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 interface QueueSeriesChartProps {
   title: string;
@@ -44,9 +44,7 @@ function QueueSeriesChart({ title, description, testId, pick, suffix = '', domai
               name={`${name}${suffix}`}
               dataKey={keys[i]}
               stroke={QUEUE_COLORS[i % QUEUE_COLORS.length]}
-              dot={false}
-              isAnimationActive={false}
-              strokeWidth={2}
+              {...seriesLineProps}
             />
           ))}
         </LineChart>

@@ -5,7 +5,7 @@ import type { SensorPoint } from '../lib/series';
 import { shallowEqual, useChartData, useDashboard, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const SensorPicker = memo(function SensorPicker() {
   const id = useId();
@@ -61,7 +61,7 @@ export const SensorChart = memo(function SensorChart() {
           <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Area name="min–max" dataKey={band} stroke="none" fill={COLORS.band} fillOpacity={0.18} isAnimationActive={false} />
-          <Line name="avg" dataKey="avg" stroke={COLORS.avg} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line name="avg" dataKey="avg" stroke={COLORS.avg} {...seriesLineProps} />
         </ComposedChart>
       </ResponsiveContainer>
     </ChartCard>

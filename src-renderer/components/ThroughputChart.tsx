@@ -5,7 +5,7 @@ import type { ThroughputPoint } from '../lib/series';
 import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const timeOf = (p: ThroughputPoint) => p.t;
 
@@ -28,9 +28,9 @@ export const ThroughputChart = memo(function ThroughputChart() {
           <YAxis {...valueAxisProps} />
           <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
-          <Line name="received/s" dataKey="received" stroke={COLORS.received} dot={false} isAnimationActive={false} strokeWidth={2} />
-          <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} dot={false} isAnimationActive={false} strokeWidth={2} strokeDasharray="6 3" />
-          <Line name="dropped/s" dataKey="dropped" stroke={COLORS.dropped} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line name="received/s" dataKey="received" stroke={COLORS.received} {...seriesLineProps} />
+          <Line name="processed/s" dataKey="processed" stroke={COLORS.processed} {...seriesLineProps} strokeDasharray="6 3" />
+          <Line name="dropped/s" dataKey="dropped" stroke={COLORS.dropped} {...seriesLineProps} />
         </LineChart>
       </ResponsiveContainer>
     </ChartCard>

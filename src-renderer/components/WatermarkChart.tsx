@@ -5,17 +5,7 @@ import type { WatermarkPoint } from '../lib/series';
 import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import {
-  CHART_HEIGHT,
-  CHART_MARGIN_TWO_AXES,
-  COLORS,
-  durationTickFormatter,
-  LEGEND_STYLE,
-  timeAxisProps,
-  tooltipProps,
-  useTimeAxis,
-  valueAxisProps,
-} from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, durationTickFormatter, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
 
 const timeOf = (p: WatermarkPoint) => p.t;
 
@@ -39,8 +29,8 @@ export const WatermarkChart = memo(function WatermarkChart() {
           <YAxis yAxisId="late" orientation="right" {...valueAxisProps} />
           <Tooltip {...tooltipProps} labelFormatter={axis.labelFormatter} />
           <Legend wrapperStyle={LEGEND_STYLE} />
-          <Line yAxisId="lag" name="watermark lag (ms)" dataKey="lagMs" stroke={COLORS.lag} dot={false} isAnimationActive={false} strokeWidth={2} connectNulls={false} />
-          <Line yAxisId="late" name="late events/s" dataKey="latePerSec" stroke={COLORS.late} dot={false} isAnimationActive={false} strokeWidth={2} />
+          <Line yAxisId="lag" name="watermark lag (ms)" dataKey="lagMs" stroke={COLORS.lag} {...seriesLineProps} connectNulls={false} />
+          <Line yAxisId="late" name="late events/s" dataKey="latePerSec" stroke={COLORS.late} {...seriesLineProps} />
         </ComposedChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -112,6 +112,9 @@ export const valueAxisProps = {
   tickFormatter: (v: number) => formatCompact(v),
 };
 
+/** Props of every line series: no dots, no animation (at 10 frames/s animation only costs), 2 px. */
+export const seriesLineProps = { dot: false, isAnimationActive: false, strokeWidth: 2 } as const;
+
 /** Tooltip styling (theme colours) and time label. */
 export const tooltipProps = {
   isAnimationActive: false,
