@@ -5,27 +5,15 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
-import { openApp, lineCount, quickWindows, tileValue, type AppSession } from './support/app-page';
-import { ARTIFACTS, ensureRendererBuilt, launchChromium } from './support/browser';
+import { dashboardSuite, lineCount, quickWindows, tileValue, type AppSession } from './support/app-page';
+import { ARTIFACTS } from './support/browser';
 import { ROOT } from './support/web-host-process';
 
-let browser: Browser;
 let app: AppSession | undefined;
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const suite = dashboardSuite();
 
 const key = (r: WindowResult): string => `${r.sensorId}|${r.windowStart}|${r.windowEnd}|${r.emittedAt}`;
 const POLL = { timeout: 90_000, interval: 250 };
@@ -45,7 +33,7 @@ async function firstRowSpanMs(s: AppSession): Promise<number | null> {
 
 describe('web dashboard', () => {
   it('loads: controls are labelled, the pipeline runs, no console or CSP errors', async () => {
-    app = await openApp(browser);
+    app = await suite.open();
     const { page } = app;
     await expect.poll(() => page.title(), POLL).toBe('Streamscope');
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), POLL).toBe('running');
@@ -61,7 +49,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('charts receive live data', async () => {
-    app = await openApp(browser, { config: quickWindows(1000) });
+    app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
     await expect.poll(() => page.getByTestId('results-table').locator('tbody tr').count(), POLL).toBeGreaterThan(0);
     const chart = page.locator('[data-testid="chart-avg"], [data-testid="chart-sensor"]').first();
@@ -75,7 +63,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('moving the rate slider changes the measured rate', async () => {
-    app = await openApp(browser, { config: quickWindows(1000) });
+    app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
     const slider = page.getByLabel('Events per second', { exact: true });
     await expect.poll(() => tileValue(page, 'metric-received-rate'), POLL).toBeGreaterThan(300);
@@ -90,7 +78,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('switching the window size changes the spacing of results', async () => {
-    app = await openApp(browser, { config: quickWindows(2000) });
+    app = await suite.open({ config: quickWindows(2000) });
     const { page } = app;
     await expect.poll(() => app!.results().length, POLL).toBeGreaterThan(0);
     expect(new Set(app.results().map((r) => r.windowEnd - r.windowStart))).toEqual(new Set([2000]));
@@ -108,7 +96,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('a sink toggled off stops receiving, and receives again when toggled on', async () => {
-    app = await openApp(browser, { config: quickWindows(500) });
+    app = await suite.open({ config: quickWindows(500) });
     const { page, host } = app;
     await expect.poll(() => lineCount(host.outputFile), POLL).toBeGreaterThan(10);
     const fileSink = page.getByLabel('File sink', { exact: true });
@@ -127,7 +115,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('exports output.jsonl: a download whose lines parse and equal what the engine wrote', async () => {
-    app = await openApp(browser, { config: quickWindows(500) });
+    app = await suite.open({ config: quickWindows(500) });
     const { page, host } = app;
     await expect.poll(() => lineCount(host.outputFile), POLL).toBeGreaterThan(20);
     await page.getByRole('button', { name: 'Stop', exact: true }).click();
@@ -159,7 +147,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('keeps an unapplied file-source form across other settings; daily windows show dates', async () => {
-    app = await openApp(browser);
+    app = await suite.open();
     const { page } = app;
     const status = () => app!.frames.findLast((f) => f.status)?.status;
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), POLL).toBe('running');
@@ -214,7 +202,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('Stop and Start keep the keyboard focus on the control that now makes sense', async () => {
-    app = await openApp(browser, { config: quickWindows(1000) });
+    app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
     const focused = () => page.evaluate(() => (document.activeElement?.tagName === 'BUTTON' ? document.activeElement.textContent : document.activeElement?.tagName));
     const state = page.getByTestId('pipeline-state');

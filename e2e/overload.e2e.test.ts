@@ -3,28 +3,15 @@
  * slider at 1,000,000 events/s must show drops in the metrics and in the UI; lowering the rate must
  * show them stop. A blocking queue must show backpressure instead. Screenshots in test-results/.
  */
-import type { Browser } from 'playwright';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openApp, quickWindows, tileValue, type AppSession } from './support/app-page';
-import { ensureRendererBuilt, launchChromium } from './support/browser';
+import { describe, expect, it } from 'vitest';
+import { dashboardSuite, quickWindows, tileValue, type AppSession } from './support/app-page';
 
-let browser: Browser;
 let app: AppSession | undefined;
 const POLL = { timeout: 90_000, interval: 250 };
 /** Per-test budget: the host boots under tsx and CI machines are slow and shared. */
 const T = 240_000;
 
-beforeAll(async () => {
-  await ensureRendererBuilt();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const suite = dashboardSuite();
 
 /** Set the ingress queue from the UI and wait until the host confirms it. */
 async function setIngressQueue(s: AppSession, policy: string, capacity: number): Promise<void> {
@@ -39,7 +26,7 @@ async function setIngressQueue(s: AppSession, policy: string, capacity: number):
 
 describe('overload', () => {
   it('a shedding queue at 1,000,000 events/s shows drops, and they stop when the rate comes down', async () => {
-    app = await openApp(browser, { config: quickWindows(1000) });
+    app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
     await expect.poll(() => app!.frames.length, POLL).toBeGreaterThan(0);
     await setIngressQueue(app, 'drop-newest', 100);
@@ -58,7 +45,7 @@ describe('overload', () => {
   }, T);
 
   it('a blocking queue at 1,000,000 events/s shows backpressure instead of drops', async () => {
-    app = await openApp(browser, { config: quickWindows(1000) });
+    app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
     await expect.poll(() => app!.frames.length, POLL).toBeGreaterThan(0);
     await setIngressQueue(app, 'block', 100);

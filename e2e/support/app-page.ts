@@ -5,9 +5,10 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Frame } from '../../src-shared/contract';
 import type { WindowResult } from '../../src-shared/types';
-import { ARTIFACTS } from './browser';
+import { ARTIFACTS, ensureRendererBuilt, launchChromium } from './browser';
 import { startWebHostProcess, type StartOptions, type WebHostProcess } from './web-host-process';
 
 /** A running dashboard. */
@@ -26,6 +27,27 @@ export interface AppSession {
   /** Save a full-page screenshot under test-results/. */
   screenshot(name: string): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * Registers a spec's hooks: one Chromium for the file (after making sure the renderer is built), and
+ * the app of each test closed after it. Call at the top level of the spec; `open` starts a test's app.
+ */
+export function dashboardSuite(): { open: (opts?: StartOptions) => Promise<AppSession> } {
+  let browser: Browser | undefined;
+  let app: AppSession | undefined;
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  return { open: async (opts) => (app = await openApp(browser!, opts)) };
 }
 
 /** Start a host and open the dashboard in a new context. */
