@@ -195,6 +195,29 @@ describe('switching to a replayed file', () => {
   });
 });
 
+describe('a replayed file that ends while the app keeps running', () => {
+  it('fires its last windows at once (no idle timeout needed) and reports the old source stopped', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const file = join(mkdtempSync(join(tmpdir(), 'ss-end-')), 'day.jsonl');
+    writeFileSync(file, Array.from({ length: 100 }, (_, i) => JSON.stringify({ sensorId: 'f', timestamp: 1_262_304_000_000 + i * 1000, value: i })).join('\n'));
+    const rec = recordingSink();
+    const p = new Pipeline(
+      { source: { type: 'sim', rateEventsPerSec: 2000 }, window: 'tumbling:1h', idleTimeoutMs: 0, sinks: [], metrics: false },
+      { hostSinks: [rec], onSourceEnd: 'continue' },
+    );
+    await p.start();
+    await until(() => p.metrics.snapshot().eventsProcessed > 100);
+    await p.reconfigure({ source: { type: 'file', path: file } });
+    expect(p.metrics.snapshot().sources.find((x) => x.name === 'sim')?.state).toBe('stopped');
+    // One 1 h window holds all 100 events; only the end of the file can close it.
+    await until(() => rec.results.filter((r) => r.sensorId === 'f').reduce((a, r) => a + r.count, 0) === 100);
+    expect(p.state).toBe('running');
+    await p.stop();
+  });
+});
+
 describe('paused pipeline', () => {
   it('can switch source while paused, and stays paused', async () => {
     const p = new Pipeline({ source: { type: 'sim', rateEventsPerSec: 5000 }, sinks: [], metrics: false }, { onSourceEnd: 'continue' });

@@ -88,6 +88,8 @@ export class Pipeline {
   private operatorLoop?: Promise<void>;
   private ticker?: ReturnType<typeof setInterval>;
   private lastArrivalMs = 0;
+  /** The operator loop is waiting for the next batch (everything taken so far is processed). */
+  private awaitingInput = false;
   private gate?: { promise: Promise<void>; open: () => void };
   private server?: { url: string; port: number; close(): Promise<void> };
   private finished!: Promise<void>;
@@ -275,12 +277,22 @@ export class Pipeline {
         // source's watermark): drain what the old one delivered, fire its open windows, restart
         // the watermark, then read the new source.
         await this.stopSource();
-        while (this.ingress.depth > 0) await new Promise<void>((r) => setImmediate(r));
-        await this.replaceOperator(false);
+        await this.restartEventTime();
         await this.startSource();
         this.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
       }
     }
+  }
+
+  /**
+   * End of one event-time stream: waits until the operator has processed everything queued, then
+   * fires every open window and restarts the watermark for whatever stream comes next.
+   */
+  private async restartEventTime(): Promise<void> {
+    while ((this.ingress.depth > 0 || !this.awaitingInput) && this.st !== 'stopping' && this.st !== 'stopped') {
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    await this.replaceOperator(false);
   }
 
   /**
@@ -365,7 +377,9 @@ export class Pipeline {
       }
       this.source = undefined;
       this.metrics.connectionState(source.name, 'stopped');
-      this.log('warn', `source ${source.name} ended; the pipeline keeps running without a source`);
+      this.log('warn', `source ${source.name} ended; its open windows fire now; the pipeline keeps running without a source`);
+      // Nothing more arrives on this stream: its last windows must not wait for the idle timeout.
+      void this.restartEventTime();
     };
     this.sourceRun = source.run(this.sourceOutput(source.name)).then(ended, (e: Error) => {
       this.failure ??= `source ${source.name} failed: ${e.message}`;
@@ -384,6 +398,7 @@ export class Pipeline {
     gate?.open();
     await source.stop();
     await this.sourceRun;
+    this.metrics.connectionState(source.name, 'stopped');
     if (gate !== undefined && this.gate === gate) {
       let open!: () => void;
       const promise = new Promise<void>((r) => (open = r));
@@ -394,7 +409,9 @@ export class Pipeline {
   private async runOperator(): Promise<void> {
     let sinceYield = performance.now();
     for (;;) {
+      this.awaitingInput = true;
       const batch = await this.ingress.take();
+      this.awaitingInput = false;
       if (batch === null) return;
       const t0 = performance.now();
       if (t0 - sinceYield > YIELD_EVERY_MS) {
