@@ -106,6 +106,8 @@ export type QueuePolicy = 'block' | 'drop-newest' | 'drop-oldest';
 export interface QueueSnapshot {
   name: string;
   depthEvents: number;
+  /** Largest depth left queued in the current or the previous second (bursts drained between samples show here). */
+  peakDepthEvents: number;
   capacityEvents: number;
   policy: QueuePolicy;
   /** Time the producer of this queue spent blocked on it, ms per second (Flink's backPressuredTimeMsPerSecond). */

@@ -224,3 +224,24 @@ describe('load accounting (injected clock)', () => {
     expect(q.loadPerSecond().idleMsPerSec).toBe(0);
   });
 });
+
+describe('peak depth', () => {
+  it('shows what a put left queued, for the current and the next second, not batches handed straight to a waiting consumer', async () => {
+    let now = 10_000;
+    const q = new BoundedQueue<number>({ name: 'q', maxEvents: 100, policy: 'block', now: () => now });
+    const waiting = q.take(); // a consumer keeping up: the batch goes straight to it
+    q.put([1, 2, 3]);
+    expect(await waiting).toEqual([1, 2, 3]);
+    expect(q.snapshot()).toMatchObject({ depthEvents: 0, peakDepthEvents: 0 });
+
+    const blocked = q.put(Array.from({ length: 512 }, (_, i) => i)); // the consumer is busy: it stays queued
+    expect(blocked).toBeInstanceOf(Promise);
+    await q.take(); // drained before anyone sampled the depth
+    await blocked;
+    expect(q.snapshot()).toMatchObject({ depthEvents: 0, peakDepthEvents: 512 });
+    now += 1000;
+    expect(q.peakDepth).toBe(512); // still visible during the next second
+    now += 1000;
+    expect(q.peakDepth).toBe(0);
+  });
+});

@@ -37,7 +37,7 @@ export const MetricTiles = memo(function MetricTiles() {
   const droppingNow = (m?.rates.droppedPerSec ?? 0) > 0;
   const bp = m ? maxBackpressureMsPerSec(m.queues ?? []) : null;
   const ingress = m?.queues?.find((q) => q.name === 'ingress') ?? m?.queues?.[0];
-  const depth = ingress?.depthEvents ?? null;
+  const depth = ingress?.peakDepthEvents ?? null;
   const lag = m?.watermarkLagMs ?? null;
   return (
     <section className="tiles" aria-label="Key metrics">
@@ -90,6 +90,7 @@ export const MetricTiles = memo(function MetricTiles() {
         text={depth === null ? '—' : formatCompact(depth)}
         unit={ingress ? `/ ${formatCompact(ingress.capacityEvents)}` : undefined}
         level={ingress ? queueLevel(ingress) : 'ok'}
+        title="Largest number of events queued in the last second (a queue drained between samples still shows its bursts)"
       />
     </section>
   );

@@ -18,7 +18,7 @@ const QueueBar = memo(function QueueBar({ q, dropRate }: { q: QueueSnapshot; dro
         <span className="queue-name">{q.name}</span>
         <span className="queue-policy">{q.policy}</span>
         <span className="queue-numbers">
-          {formatCompact(q.depthEvents)} / {formatCompact(q.capacityEvents)} events
+          peak {formatCompact(q.peakDepthEvents)} / {formatCompact(q.capacityEvents)} events
         </span>
       </div>
       <div
@@ -27,8 +27,8 @@ const QueueBar = memo(function QueueBar({ q, dropRate }: { q: QueueSnapshot; dro
         aria-label={`${q.name} queue fill`}
         aria-valuemin={0}
         aria-valuemax={q.capacityEvents}
-        aria-valuenow={q.depthEvents}
-        aria-valuetext={`${percent}% full, ${q.depthEvents} of ${q.capacityEvents} events`}
+        aria-valuenow={q.peakDepthEvents}
+        aria-valuetext={`${percent}% full at peak, ${q.peakDepthEvents} of ${q.capacityEvents} events`}
       >
         <div className="queue-fill" style={{ transform: `scaleX(${fill})` }} />
       </div>

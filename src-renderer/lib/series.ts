@@ -64,7 +64,7 @@ export function queuePoint(m: MetricsSnapshot): QueuePoint {
   const backpressureMsPerSec: Record<string, number> = {};
   const dropped: Record<string, number> = {};
   for (const q of m.queues) {
-    depth[q.name] = finite(q.depthEvents);
+    depth[q.name] = finite(q.peakDepthEvents);
     backpressureMsPerSec[q.name] = finite(q.backpressuredMsPerSec);
     dropped[q.name] = finite(q.droppedEvents);
   }
@@ -113,10 +113,10 @@ export function maxBackpressureMsPerSec(queues: readonly QueueSnapshot[]): numbe
   return max;
 }
 
-/** Fill of a queue, 0..1 (0 when capacity is unknown). */
-export function queueFill(q: Pick<QueueSnapshot, 'depthEvents' | 'capacityEvents'>): number {
+/** Fill of a queue at its peak of the last second, 0..1 (0 when capacity is unknown). */
+export function queueFill(q: Pick<QueueSnapshot, 'peakDepthEvents' | 'capacityEvents'>): number {
   if (!(q.capacityEvents > 0)) return 0;
-  return Math.min(1, Math.max(0, q.depthEvents / q.capacityEvents));
+  return Math.min(1, Math.max(0, finite(q.peakDepthEvents) / q.capacityEvents));
 }
 
 /** Backpressure levels as in Flink's web UI: OK ≤ 10 %, LOW ≤ 50 %, HIGH above (ms per second). */
@@ -135,7 +135,7 @@ export function backpressureLevel(msPerSec: number): 'ok' | 'warn' | 'critical' 
  * `critical` (red) from 85 % full, more than 500 ms/s backpressured, or when it is dropping events.
  */
 export function queueLevel(
-  q: Pick<QueueSnapshot, 'depthEvents' | 'capacityEvents' | 'backpressuredMsPerSec'>,
+  q: Pick<QueueSnapshot, 'peakDepthEvents' | 'capacityEvents' | 'backpressuredMsPerSec'>,
   droppingNow = false,
 ): 'ok' | 'warn' | 'critical' {
   const fill = queueFill(q);

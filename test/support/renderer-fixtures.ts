@@ -6,6 +6,7 @@ export function queue(name: string, depth: number, capacity: number, bp = 0, dro
   return {
     name,
     depthEvents: depth,
+    peakDepthEvents: depth,
     capacityEvents: capacity,
     policy: 'block',
     backpressuredMsPerSec: bp,

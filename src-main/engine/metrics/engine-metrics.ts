@@ -133,6 +133,8 @@ export class EngineMetrics {
 
     syncedGauge(reg, 'streamscope_queue_depth_events', 'Events queued in a stage queue.', ['queue'],
       (put) => this.queues.forEach((q) => put({ queue: q.name }, q.depth)));
+    syncedGauge(reg, 'streamscope_queue_depth_peak_events', 'Largest depth of a stage queue in the last 1–2 s.', ['queue'],
+      (put) => this.queues.forEach((q) => put({ queue: q.name }, q.peakDepth)));
     syncedGauge(reg, 'streamscope_queue_capacity_events', 'Capacity of a stage queue, events.', ['queue'],
       (put) => this.queues.forEach((q) => put({ queue: q.name }, q.capacity)));
     syncedGauge(reg, 'streamscope_source_connected', 'Whether a live source is connected (1) or not (0).',

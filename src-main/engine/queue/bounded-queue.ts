@@ -40,6 +40,8 @@ export interface QueueLoad {
 export interface MeteredQueue {
   readonly name: string;
   readonly depth: number;
+  /** Largest depth seen in the current and the previous second (see BoundedQueue.peakDepth). */
+  readonly peakDepth: number;
   readonly capacity: number;
   readonly backpressureEvents: number;
   readonly backpressuredMsTotal: number;
@@ -61,6 +63,10 @@ export class BoundedQueue<T> implements MeteredQueue {
   private buf: (T[] | undefined)[] = [];
   private head = 0;
   private _depth = 0;
+  /** Largest depth left queued after a put, per second of processing time: this second's and the last one's. */
+  private peakSecond = Number.NEGATIVE_INFINITY;
+  private peakThisSecond = 0;
+  private peakLastSecond = 0;
   private closed = false;
 
   private producers: Array<() => void> = [];
@@ -151,6 +157,7 @@ export class BoundedQueue<T> implements MeteredQueue {
       if (this._policy === 'drop-oldest') dropped = this.evictOldest();
     }
     this.deliverToConsumers();
+    this.notePeak();
     if (dropped > 0) {
       this._dropped += dropped;
       this.onDrop?.(dropped, 'queue_full');
@@ -232,11 +239,22 @@ export class BoundedQueue<T> implements MeteredQueue {
   }
 
   /** Current state and load, for metrics and the dashboard. */
+  /**
+   * Largest number of events left queued by a put in the current or the previous second. A consumer
+   * that drains each batch at once keeps the depth at 0 between samples even while the producer
+   * blocks or sheds, so gauges and bars read this high-water mark to show the queue filling.
+   */
+  get peakDepth(): number {
+    this.notePeak();
+    return Math.max(this.peakThisSecond, this.peakLastSecond);
+  }
+
   snapshot(): QueueSnapshot {
     const load = this.loadPerSecond();
     return {
       name: this.name,
       depthEvents: this._depth,
+      peakDepthEvents: this.peakDepth,
       capacityEvents: this._capacity,
       policy: this._policy,
       backpressuredMsPerSec: load.backpressuredMsPerSec,
@@ -244,6 +262,16 @@ export class BoundedQueue<T> implements MeteredQueue {
       idleMsPerSec: load.idleMsPerSec,
       droppedEvents: this._dropped,
     };
+  }
+
+  private notePeak(): void {
+    const second = Math.floor(this.now() / 1000);
+    if (second !== this.peakSecond) {
+      this.peakLastSecond = second === this.peakSecond + 1 ? this.peakThisSecond : 0;
+      this.peakThisSecond = 0;
+      this.peakSecond = second;
+    }
+    if (this._depth > this.peakThisSecond) this.peakThisSecond = this._depth;
   }
 
   private push(batch: T[]): void {
