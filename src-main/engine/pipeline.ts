@@ -26,6 +26,7 @@ import { SinkSet } from './stages/sink-set';
 import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
 import { systemClock, type Clock } from './time/clock';
+import type { SourceConfig } from './sources/source-config';
 import { createWindowOperator } from './windows/create-operator';
 import type { WindowOperator } from './windows/window-operator';
 
@@ -206,13 +207,24 @@ export class Pipeline {
    * Applies a configuration change without a restart: rate, window, alert threshold, sinks,
    * source and queues. Open windows of a replaced window spec are fired at once with what they
    * hold (no result is lost), and the new operator continues from the same watermark.
-   * @throws ConfigError when the merged configuration is invalid (nothing is changed then).
+   * @throws ConfigError when the merged configuration is invalid, or the Error of a new source or
+   * sink that cannot start (port in use, bad path); nothing is changed then.
    */
   async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>): Promise<void> {
     const prev = this.cfg;
     const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
+    if (!this.lifecycle.live) {
+      this.cfg = next;
+      return;
+    }
+    // Acquire first, then commit: what can fail (building the new source, starting new sinks) is
+    // done before anything changes, so a refused change leaves config and running parts as they were.
+    const src = this.sources.current;
+    const rateOnly = src?.setRate !== undefined && isRateChangeOnly(prev.source, next.source);
+    const switched = !rateOnly && JSON.stringify(prev.source) !== JSON.stringify(next.source);
+    const newSource = switched ? await this.sources.build(next.source) : undefined;
+    await this.sinks.reconcile(next.sinks, next.queues.sink);
     this.cfg = next;
-    if (!this.lifecycle.live) return;
 
     if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
         prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
@@ -221,26 +233,19 @@ export class Pipeline {
     } else if (prev.alertThreshold !== next.alertThreshold) {
       this.loop.current.setAlertThreshold(next.alertThreshold);
     }
-
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
-    await this.sinks.reconcile(next.sinks, next.queues.sink);
 
-    if (JSON.stringify(prev.source) !== JSON.stringify(next.source)) {
-      const src = this.sources.current;
-      if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined &&
-          JSON.stringify({ ...prev.source, rateEventsPerSec: 0 }) === JSON.stringify({ ...next.source, rateEventsPerSec: 0 })) {
-        src.setRate(next.source.rateEventsPerSec);
-      } else {
-        // A new source is a new event-time stream (a replayed file may lie years behind the old
-        // source's watermark): drain what the old one delivered, fire its open windows, restart
-        // the watermark, then read the new source.
-        await this.sources.stop();
-        await this.restartEventTime();
-        await this.sources.start(next.source);
-        this.logs.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
-      }
+    if (rateOnly && next.source.type === 'sim') src?.setRate?.(next.source.rateEventsPerSec);
+    if (newSource !== undefined) {
+      // A new source is a new event-time stream (a replayed file may lie years behind the old
+      // source's watermark): drain what the old one delivered, fire its open windows, restart
+      // the watermark, then read the new source.
+      await this.sources.stop();
+      await this.restartEventTime();
+      this.sources.run(newSource, next.source);
+      this.logs.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
     }
   }
 
@@ -300,4 +305,10 @@ export class Pipeline {
     this.lifecycle.finish();
     this.logs.log('info', 'pipeline stopped; all windows fired and sinks flushed');
   }
+}
+
+/** True when two simulated-source configs differ in nothing but their rate (changed in place). */
+function isRateChangeOnly(prev: SourceConfig, next: SourceConfig): boolean {
+  return prev.type === 'sim' && next.type === 'sim' && prev.rateEventsPerSec !== next.rateEventsPerSec &&
+    JSON.stringify({ ...prev, rateEventsPerSec: 0 }) === JSON.stringify({ ...next, rateEventsPerSec: 0 });
 }
