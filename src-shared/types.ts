@@ -37,12 +37,11 @@ export type TimeMode = 'event' | 'processing';
  * The aggregate of one key in one window, as emitted to sinks.
  * Keeps the tutorial's fields (windowStart … alertCount) and adds what event time needs.
  */
-export interface WindowResult {
-  /** Inclusive window start, ms since epoch. */
-  windowStart: number;
-  /** Exclusive window end, ms since epoch. */
-  windowEnd: number;
-  sensorId: string;
+/**
+ * The statistics of one key in one window. Defined by the engine's aggregate
+ * (src-main/engine/windows/aggregate.ts), which computes them; this is their contract.
+ */
+export interface WindowStats {
   count: number;
   sum: number;
   /** sum / count. */
@@ -51,6 +50,14 @@ export interface WindowResult {
   max: number;
   /** Events with value strictly greater than the alert threshold. */
   alertCount: number;
+}
+
+export interface WindowResult extends WindowStats {
+  /** Inclusive window start, ms since epoch. */
+  windowStart: number;
+  /** Exclusive window end, ms since epoch. */
+  windowEnd: number;
+  sensorId: string;
   windowKind: WindowKind;
   /**
    * false for a window's on-time firing; true when a late-but-allowed event re-emits a window that
