@@ -107,7 +107,10 @@ export interface DeadLetter {
 }
 
 /** What a bounded queue does when full. `block` pauses the producer; the drop policies shed load. */
-export type QueuePolicy = 'block' | 'drop-newest' | 'drop-oldest';
+export const QUEUE_POLICIES = ['block', 'drop-newest', 'drop-oldest'] as const;
+
+/** One of {@link QUEUE_POLICIES}. */
+export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
 
 /** Per-queue (per-stage) load, as Flink's web UI shows it. All *MsPerSec values are in 0..1000. */
 export interface QueueSnapshot {
