@@ -204,7 +204,6 @@ export const wsClientMessageSchema = z.union([
   z.object({ id: z.number().int(), cmd: z.unknown() }).strict(),
   z.object({ id: z.number().int(), getStatus: z.literal(true) }).strict(),
 ]);
-export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
 
 /** WebSocket messages, host → client. `hello` is sent once on connect. */
 export type WsServerMessage =

@@ -30,9 +30,6 @@ export type WindowSpec =
   | { kind: 'hopping'; sizeMs: number; slideMs: number }
   | { kind: 'session'; gapMs: number };
 
-/** Which clock drives windows: the events' own timestamps, or their arrival (processing) time. */
-export type TimeMode = 'event' | 'processing';
-
 /**
  * The aggregate of one key in one window, as emitted to sinks.
  * Keeps the tutorial's fields (windowStart … alertCount) and adds what event time needs.

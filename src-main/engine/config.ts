@@ -75,9 +75,6 @@ export const pipelineConfigSchema = z
 /** A validated pipeline configuration. */
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
 
-/** A configuration as a user writes it (everything optional, durations as text allowed). */
-export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;
-
 /** Formats the first zod issue as one line: `field.path: message (got value)`. */
 export function describeZodError(error: z.ZodError, input?: unknown): string {
   const issue = error.issues[0];
