@@ -15,6 +15,7 @@ import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { BoundedQueue } from './queue/bounded-queue';
+import { planChange } from './stages/config-change';
 import { mergeConfigPatch } from './stages/config-patch';
 import { Lifecycle, type PipelineState } from './stages/lifecycle';
 import { LogBus, type LogLine } from './stages/log-bus';
@@ -26,7 +27,6 @@ import { SinkSet } from './stages/sink-set';
 import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
 import { systemClock, type Clock } from './time/clock';
-import type { SourceConfig } from './sources/source-config';
 import { createWindowOperator } from './windows/create-operator';
 import type { WindowOperator } from './windows/window-operator';
 
@@ -219,25 +219,21 @@ export class Pipeline {
     }
     // Acquire first, then commit: what can fail (building the new source, starting new sinks) is
     // done before anything changes, so a refused change leaves config and running parts as they were.
-    const src = this.sources.current;
-    const rateOnly = src?.setRate !== undefined && isRateChangeOnly(prev.source, next.source);
-    const switched = !rateOnly && JSON.stringify(prev.source) !== JSON.stringify(next.source);
-    const newSource = switched ? await this.sources.build(next.source) : undefined;
+    const source = this.sources.current;
+    const change = planChange(prev, next, source?.setRate !== undefined);
+    const newSource = change.switchSource ? await this.sources.build(next.source) : undefined;
     await this.sinks.reconcile(next.sinks, next.queues.sink);
     this.cfg = next;
 
-    if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
-        prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
+    if (change.operator) {
       await this.loop.replaceOperator(true);
       this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
-    } else if (prev.alertThreshold !== next.alertThreshold) {
-      this.loop.current.setAlertThreshold(next.alertThreshold);
     }
+    if (change.alertThreshold) this.loop.current.setAlertThreshold(next.alertThreshold);
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
-
-    if (rateOnly && next.source.type === 'sim') src?.setRate?.(next.source.rateEventsPerSec);
+    if (change.rateEventsPerSec !== undefined) source?.setRate?.(change.rateEventsPerSec);
     if (newSource !== undefined) {
       // A new source is a new event-time stream (a replayed file may lie years behind the old
       // source's watermark): drain what the old one delivered, fire its open windows, restart
@@ -307,8 +303,3 @@ export class Pipeline {
   }
 }
 
-/** True when two simulated-source configs differ in nothing but their rate (changed in place). */
-function isRateChangeOnly(prev: SourceConfig, next: SourceConfig): boolean {
-  return prev.type === 'sim' && next.type === 'sim' && prev.rateEventsPerSec !== next.rateEventsPerSec &&
-    JSON.stringify({ ...prev, rateEventsPerSec: 0 }) === JSON.stringify({ ...next, rateEventsPerSec: 0 });
-}
