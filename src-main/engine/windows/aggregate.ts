@@ -6,10 +6,11 @@
  * It exists in two layouts, both defined here and nowhere else: the {@link Aggregate} object
  * (sessions, two-stacks, merged windows) and a flat run of {@link AGG_WIDTH} numbers in a
  * Float64Array (slice-state.ts keeps one per key and slice). {@link Aggregate.stats} is the only
- * place the result's statistics are read from. Adding a statistic: a field, its identity in
- * `reset`/`clearAt`, its fold in `add`/`addAt`, its merge in `merge`/`mergeAt`/`mergeFlat`, its
- * value in `stats`, its line in {@link STAT_LABELS}, and its field in `WindowStats`
- * (src-shared/types.ts).
+ * place the result's statistics are read from. Adding a statistic, all in this file: a field and
+ * a flat slot (AGG_WIDTH + 1), its identity in `reset`/`clearAt`, its fold in `add`/`addAt`, its
+ * merge in `merge`/`mergeAt`/`mergeFlat`, its value in `stats`/`toJSON`/{@link AGGREGATE_FIELDS},
+ * its label in {@link STAT_LABELS}; outside it only the contract type `WindowStats`
+ * (src-shared/types.ts) and the bench's independent reference (bench/contenders/naive.ts).
  */
 import type { WindowStats } from '../../../src-shared/types';
 
@@ -21,6 +22,9 @@ const MIN = 2;
 const MAX = 3;
 const ALERTS = 4;
 const ARRIVAL = 5;
+
+/** The aggregate's own statistics (avg is derived from them), as `toJSON()` writes them; comparisons iterate it. */
+export const AGGREGATE_FIELDS = ['count', 'sum', 'min', 'max', 'alertCount'] as const;
 
 /** How the console sink labels each statistic, in print order; `decimals` for non-integers. */
 export const STAT_LABELS: ReadonlyArray<{ key: keyof WindowStats; label: string; decimals?: number }> = [
@@ -87,8 +91,8 @@ export class Aggregate {
     return { count: this.count, sum: this.sum, avg: this.sum / this.count, min: this.min, max: this.max, alertCount: this.alertCount };
   }
 
-  /** Plain-object form (what JSON.stringify writes). */
-  toJSON(): { count: number; sum: number; min: number; max: number; alertCount: number } {
+  /** Plain-object form (what JSON.stringify writes): the {@link AGGREGATE_FIELDS}. */
+  toJSON(): Record<(typeof AGGREGATE_FIELDS)[number], number> {
     return { count: this.count, sum: this.sum, min: this.min, max: this.max, alertCount: this.alertCount };
   }
 }
