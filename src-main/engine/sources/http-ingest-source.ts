@@ -18,11 +18,11 @@
  * Mount `handle(req, res)` on an existing server, or `listen({host, port})` for a standalone one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Source, SourceOutput } from '../component';
 import { EdgeDecoder } from '../decode/decode';
+import { isLoopbackHost, tokenMatches } from '../net/access';
 import { PartialFieldMappingSchema, type FieldMapping } from '../decode/field-mapping';
 import { JsonValueSplitter, NdjsonBodySplitter, type BodySplitter, type SplitItem } from './http-body-splitter';
 import { countBytes, deliver, errorMessage, isPromise, type SourceMetrics } from './live-source-support';
@@ -67,13 +67,6 @@ export interface IngestResponse {
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json-lines', 'text/plain'];
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses, and "localhost". */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || a === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(a);
-}
-
 /** `POST /ingest` endpoint implementing {@link Source}. See the module comment. */
 export class HttpIngestSource implements Source {
   readonly name: string;
@@ -99,7 +92,7 @@ export class HttpIngestSource implements Source {
    * @throws Error naming the host and the fix.
    */
   checkBind(host: string): void {
-    if (!this.options.token && !isLoopback(host)) {
+    if (!this.options.token && !isLoopbackHost(host)) {
       throw new Error(`http ingest: bound to ${host} (beyond loopback) without a token; set source.token`);
     }
   }
@@ -218,16 +211,13 @@ export class HttpIngestSource implements Source {
   private authorize(req: IncomingMessage): string | undefined {
     const token = this.options.token;
     if (!token) {
-      return isLoopback(req.socket.localAddress) && isLoopback(req.socket.remoteAddress)
+      return isLoopbackHost(req.socket.localAddress) && isLoopbackHost(req.socket.remoteAddress)
         ? undefined
         : 'this ingest endpoint is reachable beyond loopback: configure a token and send Authorization: Bearer <token>';
     }
     const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return 'missing Authorization: Bearer <token>';
-    const given = Buffer.from(m[1].trim());
-    const want = Buffer.from(token);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return 'invalid bearer token';
-    return undefined;
+    return tokenMatches(token, m[1].trim()) ? undefined : 'invalid bearer token';
   }
 
   /** Stream the body through the splitter and decoder, emitting per chunk; answer with counts. */
