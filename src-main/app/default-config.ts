@@ -26,8 +26,8 @@ export function outputPath(dataDir: string): string {
  * The raw (unparsed) default config; the engine's `parseConfig` validates it and fills the rest.
  * Event times jitter up to 1.2 s (beyond the 1 s out-of-orderness, so a few late events show) and
  * 0.1 % of records are malformed (so the dead-letter path shows).
- * The file sink appends: the controller truncates output.jsonl once per app session, so toggling
- * the sink or restarting the pipeline never loses results already written in this session.
+ * Every file of the app is appended to and rotated by size with a total cap (never truncated by a
+ * restart, a toggle or Stop/Start); see {@link APP_ROTATION}.
  */
 export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string, unknown> {
   return {

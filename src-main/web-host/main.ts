@@ -5,9 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { AppPaths } from '../app/access/app-paths';
 import { AppController, errorMessage } from '../app/app-controller';
 import { defaultPipelineInput } from '../app/default-config';
 import { createEnginePipeline } from '../app/engine-pipeline';
+import { checkBindPolicy } from './access-policy';
 import { USAGE, parseWebHostArgs } from './args';
 import { startWebHost } from './web-host';
 
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const dataDir = resolve(args.dataDir);
+  const token = checkBindPolicy(args.host, args.allowRemote, args.token);
   // A config file overrides the defaults key by key (top level); the engine validates the result.
   const overrides = args.configFile ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>) : {};
   const config = { ...defaultPipelineInput({ dataDir, metrics: args.metrics }), ...overrides };
@@ -29,6 +32,10 @@ async function main(): Promise<void> {
     createPipeline: createEnginePipeline,
     config,
     metrics: args.metrics,
+    access: {
+      paths: new AppPaths({ dataDir, inputRoots: args.inputRoots }),
+      net: { remote: args.allowRemote, token },
+    },
     log: (line) => (line.level === 'info' ? console.log : console.warn)(`[${line.level}] ${line.msg}`),
   });
   await controller.init();
@@ -38,12 +45,13 @@ async function main(): Promise<void> {
     host: args.host,
     port: args.port,
     allowRemote: args.allowRemote,
-    token: args.token,
+    token,
   });
   const status = controller.status();
   console.log(`Streamscope web host: ${host.url}`);
   if (status.metricsUrl) console.log(`Prometheus metrics: ${status.metricsUrl}`);
   console.log(`Data dir: ${dataDir} (output.jsonl)`);
+  if (args.inputRoots.length > 0) console.log(`Input files from: ${dataDir}, ${args.inputRoots.map((r) => resolve(r)).join(', ')}`);
 
   let stopping = false;
   const stop = (signal: string): void => {
