@@ -107,6 +107,28 @@ describe('metrics server', () => {
     }
   });
 
+  it('refuses a foreign Host header on a loopback bind (DNS rebinding), including for extra routes', async () => {
+    let reached = false;
+    const s = await start(new EngineMetrics(), () => {
+      reached = true;
+      return false;
+    });
+    const status = (path: string, host: string, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: s.port, path, method, headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? '{"sensorId":"x","timestamp":1,"value":1}\n' : undefined);
+      });
+    expect(await status('/metrics.json', 'attacker.example:9090')).toBe(403);
+    expect(await status('/ingest', 'attacker.example', 'POST')).toBe(403);
+    expect(reached).toBe(false);
+    expect(await status('/metrics.json', `localhost:${s.port}`)).toBe(200);
+    expect(await status('/metrics.json', `127.0.0.1:${s.port}`)).toBe(200);
+  });
+
   it('close() is idempotent and stops listening', async () => {
     const s = await startMetricsServer({ metrics: new EngineMetrics(), port: 0 });
     await s.close();
