@@ -56,6 +56,11 @@ export interface PipelineOptions {
   onSourceEnd?: 'stop' | 'continue';
   /** How often idle-timeout and processing-time watermarks are checked, ms (default 100). */
   tickMs?: number;
+  /**
+   * The host's shutdown deadline: aborted when it passed (or a second SIGINT/SIGTERM cut it
+   * short). Sinks that retry then stop and dead-letter what is undelivered.
+   */
+  shutdownSignal?: AbortSignal;
 }
 
 interface RunningSink {
@@ -96,6 +101,7 @@ export class Pipeline {
   private finish!: () => void;
   private stopping?: Promise<void>;
   private failure?: string;
+  private readonly shutdownSignal?: AbortSignal;
 
   /** Validates `config` (throws ConfigError) and builds the stages; nothing runs until start(). */
   constructor(config: PipelineConfig | unknown, opts: PipelineOptions = {}) {
@@ -112,11 +118,12 @@ export class Pipeline {
     });
     this.metrics.registerQueue(this.ingress);
     this.operator = this.buildOperator();
-    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => this.log('error', `late output: ${m}`));
-    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
+    this.late = new SideOutput<LateEvent>('late', this.cfg.lateOutput, this.cfg.sideOutputs, (m) => this.log('error', `late output: ${m}`), this.metrics);
+    this.deadLetters = new SideOutput<DeadLetter>('dead_letter', this.cfg.deadLetter, this.cfg.sideOutputs, (m) => this.log('error', `dead-letter output: ${m}`), this.metrics);
     for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
     this.hostSource = opts.source;
     this.onSourceEnd = opts.onSourceEnd ?? 'stop';
+    this.shutdownSignal = opts.shutdownSignal;
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -323,7 +330,7 @@ export class Pipeline {
   }
 
   private async addSink(sc: SinkConfig): Promise<void> {
-    const sink = createSink(sc);
+    const sink = createSink(sc, { metrics: this.metrics, shutdownSignal: this.shutdownSignal });
     const ready = (sink as { ready?: () => Promise<unknown> }).ready;
     if (typeof ready === 'function') await ready.call(sink);
     this.sinks.push({ key: JSON.stringify(sc), stage: this.stageFor(sink) });

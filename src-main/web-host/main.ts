@@ -13,6 +13,9 @@ import { checkBindPolicy } from './access-policy';
 import { USAGE, parseWebHostArgs } from './args';
 import { startWebHost } from './web-host';
 
+/** Bound of a shutdown: past it, sinks that retry give up and dead-letter what is undelivered. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 async function main(): Promise<void> {
   let args;
   try {
@@ -23,13 +26,15 @@ async function main(): Promise<void> {
   }
   const dataDir = resolve(args.dataDir);
   const token = checkBindPolicy(args.host, args.allowRemote, args.token);
+  /** Aborted when the shutdown deadline passed or a second signal cut it short. */
+  const deadline = new AbortController();
   // A config file overrides the defaults key by key (top level); the engine validates the result.
   const overrides = args.configFile ? (JSON.parse(await readFile(args.configFile, 'utf8')) as Record<string, unknown>) : {};
   const config = { ...defaultPipelineInput({ dataDir, metrics: args.metrics }), ...overrides };
   const controller = new AppController({
     transport: 'web',
     dataDir,
-    createPipeline: createEnginePipeline,
+    createPipeline: (input) => createEnginePipeline(input, { shutdownSignal: deadline.signal }),
     config,
     metrics: args.metrics,
     access: {
@@ -53,11 +58,16 @@ async function main(): Promise<void> {
   console.log(`Data dir: ${dataDir} (output.jsonl)`);
   if (args.inputRoots.length > 0) console.log(`Input files from: ${dataDir}, ${args.inputRoots.map((r) => resolve(r)).join(', ')}`);
 
-  let stopping = false;
+  let signals = 0;
   const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping (flushing sinks)…`);
+    signals += 1;
+    if (signals > 1) {
+      console.log(`${signal} again: giving up on deliveries; writing what is undelivered to the dead-letter files…`);
+      deadline.abort();
+      return;
+    }
+    console.log(`${signal}: stopping (flushing sinks, at most ${SHUTDOWN_TIMEOUT_MS / 1000} s; again to cut it short)…`);
+    setTimeout(() => deadline.abort(), SHUTDOWN_TIMEOUT_MS).unref();
     void Promise.all([host.close(), controller.close()]).finally(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
