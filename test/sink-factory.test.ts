@@ -15,11 +15,14 @@ describe('sinkConfigSchema', () => {
       url: 'http://127.0.0.1:9/x',
       batchMaxResults: 500,
       flushIntervalMs: 200,
-      timeoutMs: 5000,
+      timeoutMs: 30_000,
       retries: 5,
       minBackoffMs: 100,
       maxBackoffMs: 10_000,
       maxBufferedResults: 10_000,
+      deadLetterMaxBytes: 64 * 1024 * 1024,
+      deadLetterMaxFiles: 4,
+      shutdownTimeoutMs: 10_000,
     });
     expect(sinkConfigSchema.parse({ type: 'websocket' })).toEqual({
       type: 'websocket',
