@@ -136,3 +136,21 @@ describe('metrics server', () => {
     expect(s.server.listening).toBe(false);
   });
 });
+
+describe('slow clients', () => {
+  it('cuts off a client that never finishes its headers', async () => {
+    const { createConnection } = await import('node:net');
+    const s = await startMetricsServer({ metrics: new EngineMetrics(), host: '127.0.0.1', port: 0, headersTimeoutMs: 300 });
+    servers.push(s);
+    const closed = await new Promise<boolean>((resolve) => {
+      const sock = createConnection({ host: '127.0.0.1', port: s.port }, () => sock.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      sock.on('data', () => {});
+      sock.on('close', () => resolve(true));
+      setTimeout(() => {
+        sock.destroy();
+        resolve(false);
+      }, 10_000).unref();
+    });
+    expect(closed).toBe(true);
+  }, 20_000);
+});

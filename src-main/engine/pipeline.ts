@@ -348,7 +348,7 @@ export class Pipeline {
       reject: (records) => {
         if (records.length === 0) return;
         const byReason = new Map<string, number>();
-        for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+        for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + (r.count ?? 1));
         for (const [reason, n] of byReason) this.metrics.rejected(reason as DeadLetter['reason'], n);
         this.deadLetters.push(records);
       },

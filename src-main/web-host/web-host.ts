@@ -15,6 +15,7 @@ import { WEB_PATHS } from '../../src-shared/contract';
 import { errorMessage, type AppController } from '../app/app-controller';
 import { openSnapshot } from '../app/output-snapshot';
 import { TOKEN_COOKIE, hostHeaderAllowed, isLoopbackHost, originIsSelf, presentedToken, tokenMatches } from '../engine/net/access';
+import { CONNECTIONS_CHECK_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../engine/metrics/metrics-server';
 import { checkBindPolicy } from './access-policy';
 import { serveStatic } from './static-files';
 import { bridgeSocket } from './ws-bridge';
@@ -85,7 +86,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     return null;
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
     void handleHttp(req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(`internal error: ${errorMessage(err)}\n`);

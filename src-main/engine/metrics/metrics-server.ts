@@ -18,6 +18,8 @@ import type { EngineMetrics } from './engine-metrics';
 export const HEADERS_TIMEOUT_MS = 10_000;
 /** A client must send its whole request (headers and body) within this time, ms. */
 export const REQUEST_TIMEOUT_MS = 120_000;
+/** How often node checks held connections against those timeouts, ms (node's default is 30 s). */
+export const CONNECTIONS_CHECK_MS = 1_000;
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -31,6 +33,8 @@ export interface MetricsServerOptions {
    * then end the response). A throw or rejection becomes a 500 JSON response.
    */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+  /** Override of {@link HEADERS_TIMEOUT_MS} (tests). */
+  headersTimeoutMs?: number;
 }
 
 /** A running metrics server. */
@@ -56,11 +60,15 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const wantedPort = opts.port ?? 9090;
   const { metrics, extraRoutes } = opts;
 
-  const server = http.createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      sendJson(res, 500, { error: 'internal_error', detail: err instanceof Error ? err.message : String(err) });
-    });
-  });
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const server = http.createServer(
+    { headersTimeout, requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeout), connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        sendJson(res, 500, { error: 'internal_error', detail: err instanceof Error ? err.message : String(err) });
+      });
+    },
+  );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!hostHeaderAllowed(req, host)) {

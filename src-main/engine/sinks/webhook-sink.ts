@@ -11,6 +11,7 @@ import pRetry from 'p-retry';
 import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
+import { sleep } from '../sources/live-source-support';
 import { JsonlWriter } from './jsonl-writer';
 import type { SinkMetrics } from './sink-metrics';
 
@@ -457,16 +458,3 @@ export class WebhookSink implements Sink {
   }
 }
 
-/** Wait `ms`, or less when `signal` aborts. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
