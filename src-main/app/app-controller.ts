@@ -157,6 +157,14 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     };
   }
 
+  /**
+   * Allow the file source to read one file the user picked in a native open dialog (Electron).
+   * Returns its real path, to use in `setSource`. Throws when it does not exist.
+   */
+  allowPickedInput(path: string): Promise<string> {
+    return this.access.paths.allowPickedFile(path);
+  }
+
   /** Path of the file sink's output (the configured one, else `<dataDir>/output.jsonl`). */
   outputFile(): string {
     const file = this.sinkSettings.find((s) => s.type === 'file');
