@@ -251,3 +251,13 @@ describe('remote bind', () => {
     }
   });
 });
+
+describe('web host arguments', () => {
+  it('takes repeatable --input-root folders and no token by default (one is generated at start)', async () => {
+    const { parseWebHostArgs } = await import('../src-main/web-host/args');
+    const a = parseWebHostArgs(['--input-root', '/data/a', '--input-root', 'b'], {});
+    expect(a.inputRoots).toEqual(['/data/a', 'b']);
+    expect(a.token).toBeUndefined();
+    expect(parseWebHostArgs([], {}).inputRoots).toEqual([]);
+  });
+});
