@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -25,6 +25,11 @@ function findElectron() {
     if (typeof path === 'string' && existsSync(path)) return { path, reason: '' };
     return { path: null, reason: 'the Electron binary was not downloaded' };
   } catch (err) {
+    // electron's index.js throws when its postinstall never wrote path.txt: the download did not
+    // run (npm 11 holds install scripts until approved) or failed (no network).
+    if (!existsSync(join(dirname(require.resolve('electron')), 'path.txt'))) {
+      return { path: null, reason: 'the Electron binary was not downloaded (its install script did not run or failed)' };
+    }
     return { path: null, reason: `the Electron binary is unusable (${err?.message ?? err})` };
   }
 }
