@@ -21,6 +21,12 @@ export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|f
     [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
     [--metrics-host 127.0.0.1] [--metrics-port 9090] [--shutdown-timeout 10s]`;
 
+/**
+ * Rotation of `--output` in a live run: 100 MiB per file, 5 rotated files kept (a 600 MiB cap; what
+ * it deletes is counted in streamscope_output_discarded_*_total{output="file"}).
+ */
+const LIVE_OUTPUT_ROTATION = { maxBytes: 100 * 1024 * 1024, maxFiles: 5 };
+
 /** Default bound of a shutdown (first SIGINT/SIGTERM until sinks give up), ms. */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
@@ -129,7 +135,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     sinks = [...sinks.filter((x) => x.type !== sink.type), sink];
   };
   if (f.console === true) put({ type: 'console' });
-  if (f.output !== undefined) put({ type: 'file', path: f.output });
+  if (f.output !== undefined) put({ type: 'file', path: f.output, ...LIVE_OUTPUT_ROTATION });
   if (f.webhook !== undefined) put({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
   if (f['websocket-port'] !== undefined) put({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
   if (f['no-console'] === true) sinks = sinks.filter((x) => x.type !== 'console');
