@@ -4,7 +4,7 @@
  * child receiving two SIGINTs. Nothing accepted may vanish: every result is delivered, or in the
  * dead-letter file with its reason and key, and counted.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -67,10 +67,13 @@ function expectedKey(results: WindowResult[]): string {
 
 let dir: string;
 const receivers: Receiver[] = [];
+/** Child processes of this file: killed after each test even when it timed out. */
+const children: ChildProcess[] = [];
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'webhook-faults-'));
 });
 afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await Promise.all(receivers.splice(0).map((r) => r.close()));
   await rm(dir, { recursive: true, force: true });
 });
@@ -208,6 +211,7 @@ describe('streamscope run and two SIGINTs', () => {
       [BIN, 'run', '--rate', '3000', '--window', 'tumbling:200ms', '--no-console', '--webhook', r.url, '--metrics-port', '0', '--shutdown-timeout', '10m'],
       { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] },
     );
+    children.push(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

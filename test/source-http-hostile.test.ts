@@ -4,7 +4,7 @@
  * all or nothing, and a real `streamscope run --source http` child fed hostile bodies keeps its
  * peak RSS and its dead-letter file within the documented bounds.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,8 +14,11 @@ import { HttpIngestSource, type HttpIngestOptionsInput } from '../src-main/engin
 import { collectingOutput } from './support/collecting-output';
 
 const open: HttpIngestSource[] = [];
+/** Child processes of this file: killed after each test even when it timed out. */
+const children: ChildProcess[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.stop()));
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 });
 
 async function serve(opts: HttpIngestOptionsInput = {}) {
@@ -90,6 +93,7 @@ describe('a real run fed hostile bodies', () => {
     const child = spawn(process.execPath, [BIN, 'run', '--source', 'http', '--metrics-port', '0', '--no-console', '--output', join(dir, 'out.jsonl'), '--dead-letter', dl], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    children.push(child);
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
