@@ -48,6 +48,27 @@ describe('web dashboard', () => {
     expect(app.errors).toEqual([]);
   }, T);
 
+  it('keeps working after a reload, also from the bare address once the secret was given', async () => {
+    app = await suite.open();
+    const { page } = app;
+    await expect.poll(() => page.getByTestId('pipeline-state').textContent(), POLL).toBe('running');
+    await page.reload();
+    const before = app.frames.length;
+    await expect.poll(() => app!.frames.length, POLL).toBeGreaterThan(before + 3);
+    await page.goto(`${app.host.origin}/`);
+    const again = app.frames.length;
+    await expect.poll(() => app!.frames.length, POLL).toBeGreaterThan(again + 3);
+    expect(app.errors).toEqual([]);
+    // Another browser context (no cookie, no stored token) gets the page but not the control channel.
+    const stranger = await app.context.browser()!.newContext();
+    try {
+      const res = await stranger.request.get(`${app.host.origin}/export/output.jsonl`);
+      expect(res.status()).toBe(401);
+    } finally {
+      await stranger.close();
+    }
+  }, T);
+
   it('charts receive live data', async () => {
     app = await suite.open({ config: quickWindows(1000) });
     const { page } = app;
@@ -147,7 +168,7 @@ describe('web dashboard', () => {
   }, T);
 
   it('keeps an unapplied file-source form across other settings; daily windows show dates', async () => {
-    app = await suite.open();
+    app = await suite.open({ inputRoots: [join(ROOT, 'node_modules/vega-datasets/data')] });
     const { page } = app;
     const status = () => app!.frames.findLast((f) => f.status)?.status;
     await expect.poll(() => page.getByTestId('pipeline-state').textContent(), POLL).toBe('running');

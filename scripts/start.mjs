@@ -2,7 +2,7 @@
 // `npm start`: opens the desktop window where the Electron binary is installed; otherwise (or with
 // --web) starts the web host: builds the renderer if out/renderer is missing or older than its
 // sources, then runs the engine in Node and serves the dashboard on http://127.0.0.1:7070/.
-// Every other argument is passed on (web host: --port, --host, --data-dir, --allow-remote, --token,
+// Every other argument is passed on (web host: --port, --host, --data-dir, --allow-remote, --token, --input-root,
 // --metrics-port, --no-metrics, --config; Electron: --data-dir).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,8 @@ if (argv.includes('--help') || argv.includes('-h')) {
   Opens the desktop window where the Electron binary is installed; otherwise, or with --web, starts
   the web host (the same engine and dashboard in a browser) and prints its URL.
   Web host options: --host 127.0.0.1 --port 7070 --data-dir ./.streamscope-data --metrics-port 9090
-  --no-metrics --config FILE --allow-remote --token TOKEN (or STREAMSCOPE_TOKEN)
+  --no-metrics --config FILE --allow-remote --token TOKEN (or STREAMSCOPE_TOKEN; default: a new one
+  per launch, printed in the URL) --input-root DIR (folders the file source may read; repeatable)
   Electron options: --data-dir DIR`);
   process.exit(0);
 }

@@ -34,7 +34,7 @@ let cached: StreamscopeApi | null = null;
 /** The API of this window: the preload's in Electron, a (memoized) WebSocket client in a browser. */
 export function getStreamscopeApi(): StreamscopeApi {
   if (cached) return cached;
-  cached = window.streamscope ?? createWebSocketApi(window.location);
+  cached = window.streamscope ?? createWebSocketApi(window.location, window.sessionStorage);
   return cached;
 }
 
@@ -46,13 +46,33 @@ interface Pending {
   timer: ReturnType<typeof setTimeout>;
 }
 
+/** Key under which the page keeps the web host's secret for this tab (survives a reload). */
+const TOKEN_STORAGE_KEY = 'streamscope.token';
+
+/**
+ * The web host's secret: the `?token=` of the page URL (kept in `storage` for later loads of this
+ * tab), else the one kept earlier; null when neither exists.
+ */
+export function pageToken(search: string, storage?: Pick<Storage, 'getItem' | 'setItem'>): string | null {
+  const fromUrl = new URLSearchParams(search).get('token');
+  try {
+    if (fromUrl) storage?.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    return fromUrl ?? storage?.getItem(TOKEN_STORAGE_KEY) ?? null;
+  } catch {
+    return fromUrl; // storage disabled: the URL (and the host's cookie) still carry it
+  }
+}
+
 /**
  * A `StreamscopeApi` over the web host's WebSocket. Reconnects with backoff; requests made while
- * disconnected wait (bounded) and fail with a clear error after 15 s. A `?token=` in the page URL
- * is passed on to the socket and the export download.
+ * disconnected wait (bounded) and fail with a clear error after 15 s. The host's secret (see
+ * {@link pageToken}) is passed on to the socket and the export download.
  */
-export function createWebSocketApi(location: Pick<Location, 'protocol' | 'host' | 'search'>): StreamscopeApi {
-  const token = new URLSearchParams(location.search).get('token');
+export function createWebSocketApi(
+  location: Pick<Location, 'protocol' | 'host' | 'search'>,
+  storage?: Pick<Storage, 'getItem' | 'setItem'>,
+): StreamscopeApi {
+  const token = pageToken(location.search, storage);
   const tokenQuery = token ? `?token=${encodeURIComponent(token)}` : '';
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WEB_PATHS.ws}${tokenQuery}`;
   const frameListeners = new Set<(frame: Frame) => void>();

@@ -179,6 +179,9 @@ export interface Frame {
   status?: AppStatus;
 }
 
+/** Result of choosing an input file in the native open dialog (Electron). */
+export type ChooseInputReply = { ok: true; path: string } | { ok: false; error: string };
+
 /** Result of "Export output.jsonl". */
 export type ExportReply =
   | { ok: true; fileName: 'output.jsonl'; path?: string; lines: number }
@@ -194,6 +197,12 @@ export interface StreamscopeApi {
   onFrame(cb: (frame: Frame) => void): () => void;
   /** electron: save dialog + copy; web: downloads GET /export/output.jsonl. */
   exportOutput(): Promise<ExportReply>;
+  /**
+   * Electron only: the native open dialog; the chosen file becomes readable by the file source
+   * (the app reads no other file outside its data dir). Absent in the browser, where input files
+   * come from the data dir and the web host's `--input-root` folders.
+   */
+  chooseInputFile?(): Promise<ChooseInputReply>;
 }
 
 /** IPC channel names (Electron). */

@@ -7,4 +7,5 @@ export const IPC = {
   status: 'streamscope:status',
   frame: 'streamscope:frame',
   export: 'streamscope:export',
+  chooseInput: 'streamscope:choose-input',
 } as const;

@@ -88,7 +88,9 @@ export type RejectReason =
   | 'non_finite'
   | 'bad_timestamp'
   | 'invalid_csv'
-  | 'too_large';
+  | 'too_large'
+  /** Bytes that are not valid UTF-8 (HTTP ingest): the raw text shows them as U+FFFD. */
+  | 'invalid_utf8';
 
 /** A rejected input record, kept (dead letter) with the reason so the user can see and replay it. */
 export interface DeadLetter {
@@ -101,6 +103,11 @@ export interface DeadLetter {
   source: string;
   /** Processing time of the rejection, ms since epoch. */
   at: number;
+  /**
+   * How many rejected records this dead letter stands for, when it summarises many of one request
+   * (`raw` is then the first of them); absent = 1.
+   */
+  count?: number;
 }
 
 /** What a bounded queue does when full. `block` pauses the producer; the drop policies shed load. */

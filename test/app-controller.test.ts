@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 describe('AppController commands', () => {
-  it('starts by default with the default config and a fresh output.jsonl', async () => {
+  it('starts by default with the default config, keeping what output.jsonl held (a restart never truncates)', async () => {
     await writeFile(join(dataDir, 'output.jsonl'), 'old\n');
     await controller.init();
     const s = controller.status();
@@ -57,7 +57,7 @@ describe('AppController commands', () => {
       ['webhook', false],
       ['websocket', false],
     ]);
-    expect(await readFile(join(dataDir, 'output.jsonl'), 'utf8')).toBe('');
+    expect(await readFile(join(dataDir, 'output.jsonl'), 'utf8')).toBe('old\n');
   });
 
   it('rejects invalid commands with a clear reason and never throws', async () => {
@@ -106,8 +106,9 @@ describe('AppController commands', () => {
 
   it('refuses setRate when the source has no rate', async () => {
     await controller.init();
+    await writeFile(join(dataDir, 'x'), '');
     const reply = await controller.command({ type: 'setSource', source: { type: 'file', path: 'x' } });
-    expect(reply.ok).toBe(true);
+    expect(reply.ok, JSON.stringify(reply)).toBe(true);
     const r2 = await controller.command({ type: 'setRate', rateEventsPerSec: 10 });
     expect(r2.ok).toBe(false);
     expect(!r2.ok && r2.error).toMatch(/file source has no rate/);
@@ -194,7 +195,7 @@ describe('AppController export', () => {
 
   it('says clearly when there is no output file', async () => {
     await controller.init();
-    await rm(join(dataDir, 'output.jsonl'));
+    await rm(join(dataDir, 'output.jsonl'), { force: true });
     await expect(controller.exportSnapshot()).rejects.toThrow(/no output yet/);
   });
 });

@@ -1,18 +1,28 @@
 /** The app controller on the real engine Pipeline: commands reach the engine, refusals come back as replies. */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { AppPaths } from '../src-main/app/access/app-paths';
 import { AppController } from '../src-main/app/app-controller';
 import { createEnginePipeline, type EngineConfig } from '../src-main/app/engine-pipeline';
 import type { Frame } from '../src-shared/contract';
 
 let dataDir: string;
 let controller: AppController<EngineConfig>;
+/** The real recorded data this file replays: allowed as an input root, as `--input-root` would. */
+const VEGA_DATA = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data');
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'streamscope-engine-app-'));
-  controller = new AppController<EngineConfig>({ transport: 'web', dataDir, metrics: false, frameIntervalMs: 50, createPipeline: createEnginePipeline });
+  controller = new AppController<EngineConfig>({
+    transport: 'web',
+    dataDir,
+    metrics: false,
+    frameIntervalMs: 50,
+    createPipeline: createEnginePipeline,
+    access: { paths: new AppPaths({ dataDir, inputRoots: [VEGA_DATA] }), net: { remote: false } },
+  });
   await controller.init();
 });
 afterEach(async () => {
@@ -89,9 +99,10 @@ it('a sink that cannot start is refused, and the UI, the engine config and the r
 it('keeps the pipeline running when a chosen source fails, and says why in the log', async () => {
   const frames: Frame[] = [];
   controller.subscribe({ send: (f) => frames.push(f) });
-  const reply = await controller.command({ type: 'setSource', source: { type: 'file', path: join(dataDir, 'does-not-exist.jsonl') } });
+  await writeFile(join(dataDir, 'not-records.json'), 'null');
+  const reply = await controller.command({ type: 'setSource', source: { type: 'file', path: join(dataDir, 'not-records.json') } });
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
-  await vi.waitFor(() => expect(frames.flatMap((f) => f.logs).some((l) => /does-not-exist/.test(l.msg))).toBe(true), { timeout: 30_000 });
+  await vi.waitFor(() => expect(frames.flatMap((f) => f.logs).some((l) => /not-records\.json.*must be an array/.test(l.msg))).toBe(true), { timeout: 30_000 });
   expect(controller.status().state).toBe('running');
   const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
   expect(sim.ok && sim.status.state).toBe('running');
@@ -113,7 +124,7 @@ it('keeps failed webhook batches in the data dir instead of losing them', async 
 it('replays a real CSV with a field mapping chosen in the UI', async () => {
   const frames: Frame[] = [];
   controller.subscribe({ send: (f) => frames.push(f) });
-  const csv = join(import.meta.dirname, '..', 'node_modules', 'vega-datasets', 'data', 'seattle-weather-hourly-normals.csv');
+  const csv = join(VEGA_DATA, 'seattle-weather-hourly-normals.csv');
   const reply = await controller.command({
     type: 'setSource',
     source: { type: 'file', path: csv, mapping: { key: '=seattle', time: 'date', value: 'temperature' }, speed: 'max' },

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { AppController } from '../src-main/app/app-controller';
 import type { AppConfigShape } from '../src-main/app/config-shape';
-import { checkBindPolicy, isLoopbackHost } from '../src-main/web-host/access-policy';
+import { isLoopbackHost, tokenMatches } from '../src-main/engine/net/access';
+import { checkBindPolicy } from '../src-main/web-host/access-policy';
 import { resolveStaticPath } from '../src-main/web-host/static-files';
 import { startWebHost, type WebHost } from '../src-main/web-host/web-host';
 import type { WsServerMessage } from '../src-shared/contract';
@@ -20,9 +21,9 @@ let secured: WebHost;
 const TOKEN = 'a-very-long-test-token-0123456789';
 
 /** Raw HTTP GET without any client-side path normalisation. */
-function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -88,12 +89,27 @@ describe('access policy', () => {
     for (const h of ['0.0.0.0', '::', '192.168.1.2', 'example.com', '128.0.0.1']) expect(isLoopbackHost(h), h).toBe(false);
   });
 
-  it('refuses a non-loopback bind without --allow-remote and a token', async () => {
+  it('refuses a non-loopback bind without --allow-remote, and a short token anywhere', async () => {
     expect(() => checkBindPolicy('0.0.0.0', false, TOKEN)).toThrow(/--allow-remote/);
-    expect(() => checkBindPolicy('0.0.0.0', true, undefined)).toThrow(/token/);
     expect(() => checkBindPolicy('0.0.0.0', true, 'short')).toThrow(/16 characters/);
-    expect(() => checkBindPolicy('0.0.0.0', true, TOKEN)).not.toThrow();
+    expect(() => checkBindPolicy('127.0.0.1', false, 'short')).toThrow(/16 characters/);
+    expect(checkBindPolicy('0.0.0.0', true, TOKEN)).toBe(TOKEN);
     await expect(startWebHost({ controller, rendererDir: dir, host: '0.0.0.0', port: 0 })).rejects.toThrow(/--allow-remote/);
+  });
+
+  it('generates a different secret per launch when none is given, and prints it in the URL', () => {
+    const a = checkBindPolicy('127.0.0.1', false, undefined);
+    const b = checkBindPolicy('127.0.0.1', false, undefined);
+    expect(a).toHaveLength(32);
+    expect(a).not.toBe(b);
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${encodeURIComponent(host.token)}`);
+  });
+
+  it('compares tokens whatever their length', () => {
+    expect(tokenMatches(TOKEN, TOKEN)).toBe(true);
+    expect(tokenMatches(TOKEN, TOKEN.slice(0, -1))).toBe(false);
+    expect(tokenMatches(TOKEN, TOKEN + 'x')).toBe(false);
+    expect(tokenMatches(TOKEN, undefined)).toBe(false);
   });
 });
 
@@ -124,23 +140,18 @@ describe('static files', () => {
     expect((await get(host.port, '/', { Host: 'evil.example:80' })).status).toBe(403);
   });
 
-  it('allows only GET and HEAD', async () => {
-    const res = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/', method: 'POST' }, (r) => {
-        r.resume();
-        resolve(r.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-    expect(res).toBe(405);
+  it('allows only GET and HEAD, and a state-changing method needs the secret first', async () => {
+    expect((await get(host.port, '/', {}, 'POST')).status).toBe(401);
+    expect((await get(host.port, '/', { Authorization: `Bearer ${host.token}` }, 'POST')).status).toBe(405);
   });
 });
 
 describe('export', () => {
   it('downloads the complete lines of output.jsonl as an attachment', async () => {
     await writeFile(join(dir, 'data', 'output.jsonl'), '{"x":1}\n{"x":2}\n{"x"');
-    const res = await get(host.port, '/export/output.jsonl');
+    expect((await get(host.port, '/export/output.jsonl')).status).toBe(401);
+    expect((await get(host.port, '/export/other.jsonl')).status).toBe(401);
+    const res = await get(host.port, `/export/output.jsonl?token=${host.token}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="output.jsonl"');
     expect(res.headers['x-streamscope-lines']).toBe('2');
@@ -150,7 +161,7 @@ describe('export', () => {
 
 describe('WebSocket contract', () => {
   it('greets, answers commands by id and pushes frames', async () => {
-    const { ws, next } = await connect(host.port, { origin: `http://127.0.0.1:${host.port}` });
+    const { ws, next } = await connect(host.port, { origin: `http://127.0.0.1:${host.port}`, path: `/ws?token=${host.token}` });
     try {
       const hello = await next();
       expect('hello' in hello && hello.hello.protocol).toBe(1);
@@ -174,28 +185,79 @@ describe('WebSocket contract', () => {
     }
   });
 
-  it('rejects upgrades from another origin or without one', async () => {
-    await expect(connect(host.port, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
-    await expect(connect(host.port)).rejects.toThrow(/403/);
+  it('rejects upgrades from another origin or without one, even with the secret', async () => {
+    const path = `/ws?token=${host.token}`;
+    await expect(connect(host.port, { origin: 'http://evil.example', path })).rejects.toThrow(/403/);
+    await expect(connect(host.port, { path })).rejects.toThrow(/403/);
     await expect(connect(host.port, { origin: `http://127.0.0.1:${host.port}`, path: '/other' })).rejects.toThrow(/404/);
+  });
+
+  it('accepts the https form of its own origin (behind a TLS proxy)', async () => {
+    const { ws, next } = await connect(host.port, { origin: `https://127.0.0.1:${host.port}`, path: `/ws?token=${host.token}` });
+    expect('hello' in (await next())).toBe(true);
+    ws.close();
+  });
+
+  it('refuses a loopback client without the secret (any local process could otherwise steer the app)', async () => {
+    await expect(connect(host.port, { origin: `http://127.0.0.1:${host.port}` })).rejects.toThrow(/401/);
+    await expect(connect(host.port, { origin: `http://127.0.0.1:${host.port}`, path: '/ws?token=wrong' })).rejects.toThrow(/401/);
   });
 });
 
 describe('token', () => {
-  it('requires the token on HTTP (bearer, query or cookie) and WebSocket', async () => {
-    expect((await get(secured.port, '/')).status).toBe(401);
+  it('requires the token on export (bearer, query or cookie) and WebSocket', async () => {
     expect((await get(secured.port, '/export/output.jsonl')).status).toBe(401);
-    expect((await get(secured.port, '/', { Authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await get(secured.port, '/', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await get(secured.port, '/export/output.jsonl', { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await get(secured.port, '/export/output.jsonl', { Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    expect((await get(secured.port, '/?token=wrong')).headers['set-cookie']).toBeUndefined();
     const viaQuery = await get(secured.port, `/?token=${TOKEN}`);
     expect(viaQuery.status).toBe(200);
     const cookie = String(viaQuery.headers['set-cookie']).split(';')[0];
     expect(cookie).toContain('streamscope_token=');
-    expect((await get(secured.port, '/assets/app-1234.js', { Cookie: cookie })).status).toBe(200);
+    expect((await get(secured.port, '/export/output.jsonl', { Cookie: cookie })).status).toBe(200);
     const origin = `http://127.0.0.1:${secured.port}`;
     await expect(connect(secured.port, { origin })).rejects.toThrow(/401/);
     const { ws, next } = await connect(secured.port, { origin, path: `/ws?token=${TOKEN}` });
     expect('hello' in (await next())).toBe(true);
     ws.close();
+  });
+
+  it('takes the bearer header before the query and the query before the cookie', async () => {
+    const cookie = `streamscope_token=${encodeURIComponent(TOKEN)}`;
+    const path = '/export/output.jsonl';
+    expect((await get(secured.port, `${path}?token=${TOKEN}`, { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await get(secured.port, path, { Authorization: `Bearer ${TOKEN}`, Cookie: 'streamscope_token=wrong' })).status).toBe(200);
+    expect((await get(secured.port, `${path}?token=wrong`, { Cookie: cookie })).status).toBe(401);
+    expect((await get(secured.port, path, { Cookie: `other=1; ${cookie}` })).status).toBe(200);
+  });
+
+  it('answers 401, not 500, to a malformed cookie', async () => {
+    const res = await get(secured.port, '/export/output.jsonl', { Cookie: 'streamscope_token=%E0%A4%A' });
+    expect(res.status).toBe(401);
+    expect(res.body).not.toMatch(/URI malformed/);
+  });
+});
+
+describe('remote bind', () => {
+  it('with --allow-remote, accepts any Host but needs the secret for every page', async () => {
+    const remote = await startWebHost({ controller, rendererDir: join(dir, 'renderer'), host: '0.0.0.0', port: 0, allowRemote: true, token: TOKEN });
+    try {
+      expect((await get(remote.port, '/', { Host: 'my-box.lan:8080' })).status).toBe(401);
+      expect((await get(remote.port, '/', { Host: 'my-box.lan:8080', Authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+      expect((await get(remote.port, '/healthz', { Host: 'my-box.lan:8080' })).status).toBe(200);
+      expect(remote.url).toContain(`?token=${TOKEN}`);
+    } finally {
+      await remote.close();
+    }
+  });
+});
+
+describe('web host arguments', () => {
+  it('takes repeatable --input-root folders and no token by default (one is generated at start)', async () => {
+    const { parseWebHostArgs } = await import('../src-main/web-host/args');
+    const a = parseWebHostArgs(['--input-root', '/data/a', '--input-root', 'b'], {});
+    expect(a.inputRoots).toEqual(['/data/a', 'b']);
+    expect(a.token).toBeUndefined();
+    expect(parseWebHostArgs([], {}).inputRoots).toEqual([]);
   });
 });

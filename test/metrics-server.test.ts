@@ -107,10 +107,50 @@ describe('metrics server', () => {
     }
   });
 
+  it('refuses a foreign Host header on a loopback bind (DNS rebinding), including for extra routes', async () => {
+    let reached = false;
+    const s = await start(new EngineMetrics(), () => {
+      reached = true;
+      return false;
+    });
+    const status = (path: string, host: string, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: s.port, path, method, headers: { Host: host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end(method === 'POST' ? '{"sensorId":"x","timestamp":1,"value":1}\n' : undefined);
+      });
+    expect(await status('/metrics.json', 'attacker.example:9090')).toBe(403);
+    expect(await status('/ingest', 'attacker.example', 'POST')).toBe(403);
+    expect(reached).toBe(false);
+    expect(await status('/metrics.json', `localhost:${s.port}`)).toBe(200);
+    expect(await status('/metrics.json', `127.0.0.1:${s.port}`)).toBe(200);
+  });
+
   it('close() is idempotent and stops listening', async () => {
     const s = await startMetricsServer({ metrics: new EngineMetrics(), port: 0 });
     await s.close();
     await s.close();
     expect(s.server.listening).toBe(false);
   });
+});
+
+describe('slow clients', () => {
+  it('cuts off a client that never finishes its headers', async () => {
+    const { createConnection } = await import('node:net');
+    const s = await startMetricsServer({ metrics: new EngineMetrics(), host: '127.0.0.1', port: 0, headersTimeoutMs: 300 });
+    servers.push(s);
+    const closed = await new Promise<boolean>((resolve) => {
+      const sock = createConnection({ host: '127.0.0.1', port: s.port }, () => sock.write('GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n'));
+      sock.on('data', () => {});
+      sock.on('close', () => resolve(true));
+      setTimeout(() => {
+        sock.destroy();
+        resolve(false);
+      }, 10_000).unref();
+    });
+    expect(closed).toBe(true);
+  }, 20_000);
 });

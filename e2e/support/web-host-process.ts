@@ -1,6 +1,7 @@
 /**
  * Starts the real web host (`src-main/web-host/main.ts` under tsx) as a child process on port 0
- * with a temporary data dir, for one e2e spec; parses the printed URL; stops it with SIGTERM.
+ * with a temporary data dir, for one e2e spec; parses the printed URL (it carries the per-launch
+ * token); stops it with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -26,6 +27,8 @@ export interface StartOptions {
   config?: Record<string, unknown>;
   /** Give up waiting for the URL after this long, ms (default 60 s). */
   startTimeoutMs?: number;
+  /** Folders the file source may read besides the data dir (`--input-root`). */
+  inputRoots?: string[];
 }
 
 /** Start a web host; rejects with its output when it exits or prints no URL in time. */
@@ -37,6 +40,7 @@ export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebH
     await writeFile(file, JSON.stringify(opts.config));
     args.push('--config', file);
   }
+  for (const r of opts.inputRoots ?? []) args.push('--input-root', r);
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STREAMSCOPE_TOKEN: '' } });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));

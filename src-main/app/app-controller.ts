@@ -3,7 +3,7 @@
  * pipeline, validates and runs UI commands, and batches the pipeline's streams into one `Frame`
  * per subscriber every ~100 ms. Transport-agnostic: it knows nothing of IPC or WebSocket.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import {
   FRAME_INTERVAL_MS,
   commandSchema,
@@ -15,6 +15,8 @@ import {
   type SinkName,
 } from '../../src-shared/contract';
 import type { MetricsSnapshot } from '../../src-shared/types';
+import { AppPaths } from './access/app-paths';
+import { confineSinks, confineSource, type AppAccess } from './access/confine';
 import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
 import type { AppConfigShape, SinkEntry } from './config-shape';
 import { defaultPipelineInput, outputPath } from './default-config';
@@ -39,8 +41,12 @@ export interface AppControllerOptions<C extends AppConfigShape> {
   autoStart?: boolean;
   /** Frame period, ms (default 100). */
   frameIntervalMs?: number;
-  /** Truncate output.jsonl on init, so each app session starts a fresh file (default true). */
-  freshOutput?: boolean;
+  /**
+   * What the app may read, write and listen on (default: read and write only the data dir, listen
+   * on loopback only). Every command's paths and sink hosts are checked against it; the app's files
+   * are only ever appended to, never truncated.
+   */
+  access?: AppAccess;
   /** Host log sink (stdout in the web host); every engine and controller log line goes here too. */
   log?: (line: LogLine) => void;
 }
@@ -100,21 +106,24 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   /** Commands run one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly access: AppAccess;
 
-  constructor(private readonly opts: AppControllerOptions<C>) {}
+  constructor(private readonly opts: AppControllerOptions<C>) {
+    this.access = opts.access ?? { paths: new AppPaths({ dataDir: opts.dataDir }), net: { remote: false } };
+  }
 
   /** Create the data dir, probe the metrics port, build (and by default start) the pipeline. Throws on an invalid config. */
   async init(): Promise<void> {
     await mkdir(this.opts.dataDir, { recursive: true });
-    if (this.opts.freshOutput !== false) await writeFile(outputPath(this.opts.dataDir), '');
-    let input: Record<string, unknown> =
-      this.opts.config ?? defaultPipelineInput({ dataDir: this.opts.dataDir, metrics: this.opts.metrics });
+    let input: Record<string, unknown> = await this.confineConfig(
+      this.opts.config ?? defaultPipelineInput({ dataDir: this.opts.dataDir, metrics: this.opts.metrics }),
+    );
     const metrics = input.metrics as { host: string; port: number } | false | undefined;
     if (metrics && !(await isPortFree(metrics.host, metrics.port))) {
       this.emitLog('warn', `metrics server: ${metrics.host}:${metrics.port} is in use (EADDRINUSE); continuing without it`);
       input = { ...input, metrics: false };
     }
-    const settings = sinkSettingsOf(input.sinks);
+    const settings = await confineSinks(sinkSettingsOf(input.sinks), this.access);
     this.parkedSinks = settings.filter((s) => s.enabled === false);
     this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(settings) }));
     if (this.opts.autoStart !== false) {
@@ -164,15 +173,29 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     return all.sort((a, b) => rank(a) - rank(b));
   }
 
+  /**
+   * Allow the file source to read one file the user picked in a native open dialog (Electron).
+   * Returns its real path, to use in `setSource`. Throws when it does not exist.
+   */
+  allowPickedInput(path: string): Promise<string> {
+    return this.access.paths.allowPickedFile(path);
+  }
+
   /** Path of the file sink's output (the configured one, else `<dataDir>/output.jsonl`). */
   outputFile(): string {
     const file = this.pipeline === null ? undefined : this.sinkSettings(this.pipeline.config).find((s) => s.type === 'file');
     return typeof file?.path === 'string' ? file.path : outputPath(this.opts.dataDir);
   }
 
-  /** The complete-lines prefix of output.jsonl, for an export. Throws an Error with a clear message. */
-  exportSnapshot(): Promise<OutputSnapshot> {
-    return snapshotOutput(this.outputFile());
+  /**
+   * The complete-lines prefix of output.jsonl, for an export. Only the app's own output is exported.
+   * Throws an Error with a clear message (no output yet, or the file is not inside the data dir).
+   */
+  async exportSnapshot(): Promise<OutputSnapshot> {
+    const file = this.outputFile();
+    const snap = await snapshotOutput(file);
+    if (!(await this.access.paths.isOwnFile(file))) throw new Error(`export: ${file} is not the app's own output (outside its data dir)`);
+    return snap;
   }
 
   /** Stop the pipeline (flushing sinks) and the frame timer. Idempotent. */
@@ -217,8 +240,13 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           p.resume();
           break;
         default: {
-          const patch = commandToPatch(cmd, p.config, this.sinkSettings(p.config));
+          const confined = cmd.type === 'setSource' ? { ...cmd, source: await confineSource(cmd.source, this.access) } : cmd;
+          const patch = commandToPatch(confined, p.config, this.sinkSettings(p.config));
           if (!patch.ok) return patch;
+          if (patch.sinkSettings) {
+            patch.sinkSettings = await confineSinks(patch.sinkSettings, this.access);
+            patch.patch.sinks = engineSinks(patch.sinkSettings);
+          }
           await p.reconfigure(patch.patch as never);
           if (patch.sinkSettings) this.parkedSinks = patch.sinkSettings.filter((s) => s.enabled === false);
         }
@@ -229,6 +257,17 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       this.emitLog('warn', error);
       return { ok: false, error };
     }
+  }
+
+  /** The initial config with its source, sinks and side outputs confined to what the app may touch. */
+  private async confineConfig(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const out = { ...input };
+    const source = input.source as { type: string; [k: string]: unknown } | undefined;
+    if (source && typeof source === 'object') out.source = await confineSource(source, this.access);
+    for (const key of ['lateOutput', 'deadLetter'] as const) {
+      if (typeof input[key] === 'string') out[key] = await this.access.paths.output(input[key]);
+    }
+    return out;
   }
 
   /** Start `p`; if its metrics port was taken meanwhile, retry once without the metrics server. */

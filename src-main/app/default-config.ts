@@ -26,8 +26,9 @@ export function outputPath(dataDir: string): string {
  * The raw (unparsed) default config; the engine's `parseConfig` validates it and fills the rest.
  * Event times jitter up to 1.2 s (beyond the 1 s out-of-orderness, so a few late events show) and
  * 0.1 % of records are malformed (so the dead-letter path shows).
- * The file sink appends: the controller truncates output.jsonl once per app session, so toggling
- * the sink or restarting the pipeline never loses results already written in this session.
+ * Every file of the app is appended to and rotated by size with a total cap (never truncated by a
+ * restart, a toggle or Stop/Start): output.jsonl at 100 MiB × (5 + 1) files at most, late.jsonl,
+ * dead-letter.jsonl and webhook-dead-letter.jsonl at 64 MiB × (4 + 1) each.
  */
 export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string, unknown> {
   return {
@@ -46,6 +47,8 @@ export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string,
     ],
     lateOutput: join(opts.dataDir, 'late.jsonl'),
     deadLetter: join(opts.dataDir, 'dead-letter.jsonl'),
+    // Appended across Stop/Start and restarts; rotated at 64 MiB, 4 rotated files kept (the engine's defaults).
+    sideOutputs: { append: true },
     metrics: opts.metrics === undefined ? { host: '127.0.0.1', port: 9090 } : opts.metrics,
   };
 }

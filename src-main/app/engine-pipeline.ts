@@ -3,15 +3,18 @@
  * `parseConfig` (throws ConfigError: field, value, rule) and builds a `Pipeline`.
  */
 import { parseConfig, type PipelineConfig } from '../engine/config';
-import { Pipeline } from '../engine/pipeline';
+import { Pipeline, type PipelineOptions } from '../engine/pipeline';
 import type { AppConfigShape } from './config-shape';
 import type { PipelinePort } from './pipeline-port';
 
 /** The engine's config; the compiler checks it offers every field the app reads (AppConfigShape). */
 export type EngineConfig = PipelineConfig extends AppConfigShape ? PipelineConfig : never;
 
-/** Build an engine pipeline from raw config input. Throws on an invalid config. */
-export function createEnginePipeline(input: unknown): PipelinePort<EngineConfig> {
-  const pipeline: PipelinePort<EngineConfig> = new Pipeline(parseConfig(input), { onSourceEnd: 'continue' });
+/**
+ * Build an engine pipeline from raw config input. `shutdownSignal` (optional) is the host's
+ * shutdown deadline (see PipelineOptions). Throws on an invalid config.
+ */
+export function createEnginePipeline(input: unknown, opts: Pick<PipelineOptions, 'shutdownSignal'> = {}): PipelinePort<EngineConfig> {
+  const pipeline: PipelinePort<EngineConfig> = new Pipeline(parseConfig(input), { onSourceEnd: 'continue', ...opts });
   return pipeline;
 }

@@ -16,7 +16,8 @@ export function toUiConfig(config: AppConfigShape, sinkSettings: readonly SinkEn
   const sinks: UiSink[] = UI_SINKS.map((name) => {
     const entry = sinkSettings.find((s) => s.type === name);
     if (!entry) return { name, enabled: false, options: {} };
-    const { type: _type, enabled, ...options } = entry;
+    // The host's secret stays in the host (a WebSocket sink carries it).
+    const { type: _type, enabled, token: _token, ...options } = entry;
     return { name, enabled: enabled !== false, options };
   });
   const rate = config.source.rateEventsPerSec;

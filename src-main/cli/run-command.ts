@@ -1,7 +1,10 @@
 /**
  * `streamscope run`: the live pipeline with the metrics server, until SIGINT/SIGTERM, then a clean
- * shutdown that fires open windows and flushes sinks. Settings come from `--config FILE` (JSON,
- * the schema of src-main/engine/config.ts) and flags, flags winning.
+ * shutdown that fires open windows and flushes sinks, bounded by `--shutdown-timeout` (default
+ * 10 s): past it, sinks that retry (webhook) stop and dead-letter what is undelivered. A second
+ * SIGINT/SIGTERM cuts the deadline short; everything undelivered is still dead-lettered before the
+ * process exits. Settings come from `--config FILE` (JSON, the schema of src-main/engine/config.ts)
+ * and flags, flags winning.
  */
 import { readFile } from 'node:fs/promises';
 import { ConfigError, parseConfig } from '../engine/config';
@@ -16,7 +19,16 @@ export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|f
     [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--idle-timeout 2s] [--alert-threshold 80]
     [--output FILE] [--console|--no-console] [--webhook URL] [--websocket-port N] [--late-output FILE]
     [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
-    [--metrics-host 127.0.0.1] [--metrics-port 9090]`;
+    [--metrics-host 127.0.0.1] [--metrics-port 9090] [--shutdown-timeout 10s]`;
+
+/**
+ * Rotation of `--output` in a live run: 100 MiB per file, 5 rotated files kept (a 600 MiB cap; what
+ * it deletes is counted in streamscope_output_discarded_*_total{output="file"}).
+ */
+const LIVE_OUTPUT_ROTATION = { maxBytes: 100 * 1024 * 1024, maxFiles: 5 };
+
+/** Default bound of a shutdown (first SIGINT/SIGTERM until sinks give up), ms. */
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Live defaults: simulated sensors with some jitter, watermarks tolerant of it, idle timeout on. */
 const LIVE_DEFAULTS = {
@@ -59,7 +71,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     'queue-capacity': { type: 'string' },
     'metrics-host': { type: 'string' },
     'metrics-port': { type: 'string' },
+    'shutdown-timeout': { type: 'string' },
   });
+  const shutdownTimeoutMs = durationFlag('shutdown-timeout', f['shutdown-timeout']) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   let fileConfig: Record<string, unknown> = {};
   if (f.config !== undefined) {
     let text: string;
@@ -121,7 +135,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     sinks = [...sinks.filter((x) => x.type !== sink.type), sink];
   };
   if (f.console === true) put({ type: 'console' });
-  if (f.output !== undefined) put({ type: 'file', path: f.output });
+  if (f.output !== undefined) put({ type: 'file', path: f.output, ...LIVE_OUTPUT_ROTATION });
   if (f.webhook !== undefined) put({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
   if (f['websocket-port'] !== undefined) put({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
   if (f['no-console'] === true) sinks = sinks.filter((x) => x.type !== 'console');
@@ -145,7 +159,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const pipeline = new Pipeline(config);
+  const deadline = new AbortController();
+  const pipeline = new Pipeline(config, { shutdownSignal: deadline.signal });
   pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
   try {
     await pipeline.start();
@@ -154,12 +169,21 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const m = pipeline.metricsServer;
   if (m !== undefined) process.stderr.write(`metrics: ${m.url}/metrics  ${m.url}/metrics.json  ${m.url}/healthz\n`);
+  let signals = 0;
   const onSignal = (sig: string) => {
-    process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks)\n`);
-    void pipeline.stop();
+    signals += 1;
+    if (signals === 1) {
+      process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks; at most ${shutdownTimeoutMs} ms, again to cut it short)\n`);
+      setTimeout(() => deadline.abort(), shutdownTimeoutMs).unref();
+      void pipeline.stop();
+    } else if (signals === 2) {
+      process.stderr.write(`${sig} again: giving up on deliveries; writing what is undelivered to the dead-letter files\n`);
+      deadline.abort();
+    }
   };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  // `on`, not `once`: a second signal must not kill the process before the dead letters are written.
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
   await pipeline.done;
   printSummary(pipeline.metrics.snapshot(), process.stderr);
   return pipeline.sourceFailure === undefined ? 0 : 1;

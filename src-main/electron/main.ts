@@ -5,6 +5,8 @@
  * Security (Electron's checklist): contextIsolation, sandbox, no nodeIntegration, a strict CSP
  * (meta tag + session header), a narrow preload API, every IPC handler checks its sender frame and
  * validates its arguments with zod, navigation / new windows / webviews / permissions denied.
+ * The file source reads only the data dir and files the user picked in the native open dialog.
+ * Electronegativity runs over this folder in the tests (test/electron-security.test.ts).
  */
 import { app, BrowserWindow, dialog, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { createWriteStream } from 'node:fs';
@@ -12,11 +14,11 @@ import { join } from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { IPC, type CommandReply, type ExportReply } from '../../src-shared/contract';
+import { IPC, type ChooseInputReply, type CommandReply, type ExportReply } from '../../src-shared/contract';
 import { AppController, errorMessage } from '../app/app-controller';
 import { createEnginePipeline } from '../app/engine-pipeline';
 import { openSnapshot } from '../app/output-snapshot';
-import { RENDERER_CSP, isTrustedSender } from './ipc-guard';
+import { isTrustedSender } from './ipc-guard';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const devUrl = process.env.ELECTRON_RENDERER_URL;
@@ -92,11 +94,41 @@ function registerIpc(): void {
       },
     ),
   );
+  ipcMain.handle(
+    IPC.chooseInput,
+    guard<ChooseInputReply>(
+      (error) => ({ ok: false, error }),
+      async (event, args) => {
+        noArgs.parse(args);
+        const win = BrowserWindow.fromWebContents(event.sender);
+        const options = {
+          title: 'Choose an input file',
+          properties: ['openFile' as const],
+          filters: [{ name: 'Events (JSON Lines, JSON, CSV)', extensions: ['jsonl', 'ndjson', 'json', 'csv', 'tsv'] }],
+        };
+        const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+        const picked = choice.filePaths[0];
+        if (choice.canceled || !picked) return { ok: false, error: 'no file chosen' };
+        return { ok: true, path: await controller.allowPickedInput(picked) };
+      },
+    ),
+  );
 }
 
 function hardenSession(): void {
+  // The literal is RENDERER_CSP (app/csp.ts), written out so Electronegativity can parse it;
+  // test/electron-security.test.ts checks that the two are equal. Its one "maybe" finding,
+  // script-src 'self', is what we want: 'self' is the app's own file:// bundle, which serves no
+  // JSONP endpoint and no uploaded files.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+    callback({
+      responseHeaders: { // eng-disable CSP_GLOBAL_CHECK
+        ...details.responseHeaders,
+        'Content-Security-Policy': [
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        ],
+      },
+    });
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
@@ -116,7 +148,10 @@ function createWindow(): BrowserWindow {
     show: false,
     title: 'Streamscope',
     webPreferences: {
-      preload: join(here, '../preload/index.cjs'),
+      // Our own sandboxed preload: a narrow contextBridge API, never ipcRenderer (see preload.ts).
+      preload: join(here, '../preload/index.cjs'), // eng-disable PRELOAD_JS_CHECK
+      // No middle-click (auxclick) navigation: new windows are denied anyway, this closes the path.
+      disableBlinkFeatures: 'Auxclick',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

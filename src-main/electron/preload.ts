@@ -1,10 +1,10 @@
 /**
  * The sandboxed preload: exposes a narrow `window.streamscope` (the contract's StreamscopeApi) through
- * contextBridge. Never exposes ipcRenderer itself; only the four contract channels are reachable.
+ * contextBridge. Never exposes ipcRenderer itself; only the contract's channels are reachable.
  * Imports nothing but electron and dependency-free shared files (a sandboxed preload cannot require).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { AppStatus, Command, CommandReply, ExportReply, Frame, StreamscopeApi } from '../../src-shared/contract';
+import type { AppStatus, ChooseInputReply, Command, CommandReply, ExportReply, Frame, StreamscopeApi } from '../../src-shared/contract';
 import { IPC } from '../../src-shared/ipc-channels';
 
 const api: StreamscopeApi = {
@@ -19,6 +19,7 @@ const api: StreamscopeApi = {
     };
   },
   exportOutput: (): Promise<ExportReply> => ipcRenderer.invoke(IPC.export),
+  chooseInputFile: (): Promise<ChooseInputReply> => ipcRenderer.invoke(IPC.chooseInput),
 };
 
 contextBridge.exposeInMainWorld('streamscope', api);

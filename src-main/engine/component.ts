@@ -53,6 +53,11 @@ export interface Sink {
    * the pipeline then counts it as a sink error.
    */
   write(results: WindowResult[]): Promise<void>;
+  /**
+   * True when the sink delivers after `write()` resolved (buffering, retries) and counts each
+   * batch's fate (sent, failed) in the metrics itself; the pipeline then counts neither.
+   */
+  readonly reportsDelivery?: boolean;
   /** Flush everything accepted so far and release resources. Nothing accepted may be lost. */
   close(): Promise<void>;
   /** Resolves once the sink can take results (a server listens); rejects if it cannot start. */

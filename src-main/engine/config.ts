@@ -32,6 +32,11 @@ const durationMs = textOr(parseDuration, z.number().min(0, 'must be >= 0'));
 
 const windowField = textOr(parseWindowSpec, windowSpecSchema);
 
+/** Default size of one late / dead-letter file before rotation: 64 MiB. */
+export const SIDE_OUTPUT_MAX_BYTES = 64 * 1024 * 1024;
+/** Default rotated late / dead-letter files kept (total cap = (4 + 1) × 64 MiB = 320 MiB per output). */
+export const SIDE_OUTPUT_MAX_FILES = 4;
+
 const queueSchema = z
   .object({
     maxEvents: z.number().int().min(1).default(100_000),
@@ -63,6 +68,20 @@ export const pipelineConfigSchema = z
     lateOutput: z.string().min(1).optional(),
     /** JSONL file for rejected input (dead letters); none if absent. */
     deadLetter: z.string().min(1).optional(),
+    /**
+     * How the late and dead-letter files are written: rotated past `maxBytes` (default 64 MiB), at
+     * most `maxFiles` rotated files kept (default 4: a total cap of 320 MiB each; what it deletes is
+     * counted in streamscope_output_discarded_*_total), and `append` (default false: a run starts
+     * them empty; the app appends).
+     */
+    sideOutputs: z
+      .object({
+        maxBytes: z.number().int().min(0).default(SIDE_OUTPUT_MAX_BYTES),
+        maxFiles: z.number().int().min(0).max(1000).default(SIDE_OUTPUT_MAX_FILES),
+        append: z.boolean().default(false),
+      })
+      .strict()
+      .default({ maxBytes: SIDE_OUTPUT_MAX_BYTES, maxFiles: SIDE_OUTPUT_MAX_FILES, append: false }),
     metrics: z
       .union([
         z.object({ host: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(9090) }).strict(),

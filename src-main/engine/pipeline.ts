@@ -55,6 +55,11 @@ export interface PipelineOptions {
   onSourceEnd?: 'stop' | 'continue';
   /** How often idle-timeout and processing-time watermarks are checked, ms (default 100). */
   tickMs?: number;
+  /**
+   * The host's shutdown deadline: aborted when it passed (or a second SIGINT/SIGTERM cut it
+   * short). Sinks that retry then stop and dead-letter what is undelivered.
+   */
+  shutdownSignal?: AbortSignal;
 }
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
@@ -92,9 +97,9 @@ export class Pipeline {
       now: () => clock.now(),
     });
     metrics.registerQueue(this.ingress);
-    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => log('error', `late output: ${m}`));
-    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => log('error', `dead-letter output: ${m}`));
-    this.sinks = new SinkSet({ metrics, clock, log });
+    this.late = new SideOutput<LateEvent>('late', this.cfg.lateOutput, this.cfg.sideOutputs, (m) => log('error', `late output: ${m}`), metrics);
+    this.deadLetters = new SideOutput<DeadLetter>('dead_letter', this.cfg.deadLetter, this.cfg.sideOutputs, (m) => log('error', `dead-letter output: ${m}`), metrics);
+    this.sinks = new SinkSet({ metrics, clock, log, shutdownSignal: opts.shutdownSignal });
     for (const sink of opts.hostSinks ?? []) this.sinks.addHost(sink, this.cfg.queues.sink);
     this.fanout = new ResultFanout({ metrics, late: this.late, sinks: this.sinks, watermark: () => this.loop.current.watermark });
     this.loop = new OperatorLoop({

@@ -1,7 +1,8 @@
 /**
  * Command-line options of the web host (`npm start` where Electron is absent):
  * --host (127.0.0.1) --port (7070; 0 = any) --data-dir (./.streamscope-data) --renderer-dir (out/renderer)
- * --allow-remote --token (or STREAMSCOPE_TOKEN) --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key).
+ * --allow-remote --token (or STREAMSCOPE_TOKEN; default: generated per launch) --input-root DIR (repeatable)
+ * --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key).
  */
 import { parseArgs } from 'node:util';
 
@@ -16,12 +17,14 @@ export interface WebHostArgs {
   metrics: { host: string; port: number } | false;
   /** Optional pipeline config file (JSON) replacing the defaults. */
   configFile?: string;
+  /** Folders (besides the data dir) the file source may read from. */
+  inputRoots: string[];
 }
 
 /** Usage text printed for --help and after an argument error. */
 export const USAGE = `usage: streamscope-web [--host 127.0.0.1] [--port 7070] [--data-dir ./.streamscope-data]
                        [--renderer-dir out/renderer] [--metrics-port 9090 | --no-metrics]
-                       [--allow-remote --token TOKEN] [--config pipeline.json]`;
+                       [--allow-remote] [--token TOKEN] [--input-root DIR]… [--config pipeline.json]`;
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -44,6 +47,7 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       'metrics-port': { type: 'string', default: '9090' },
       'no-metrics': { type: 'boolean', default: false },
       config: { type: 'string' },
+      'input-root': { type: 'string', multiple: true, default: [] },
     },
   });
   const host = values.host as string;
@@ -56,5 +60,6 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     token: (values.token as string | undefined) ?? (env.STREAMSCOPE_TOKEN || undefined),
     metrics: values['no-metrics'] ? false : { host: '127.0.0.1', port: port('metrics-port', values['metrics-port'] as string) },
     configFile: values.config as string | undefined,
+    inputRoots: values['input-root'] as string[],
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The web host: the built renderer over HTTP, the app contract over WebSocket (`/ws`), and the
  * export download (`GET /export/output.jsonl`), all on one node:http server. Loopback only unless
- * `allowRemote` and a token are given (see access-policy.ts).
+ * `allowRemote` is given. It always has a secret (the user's token or a generated one, printed in
+ * the start URL): `/ws`, export and every request other than GET/HEAD need it, also on loopback;
+ * beyond loopback every request but `/healthz` needs it (see access-policy.ts).
  */
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -12,14 +14,9 @@ import { WebSocketServer } from 'ws';
 import { WEB_PATHS } from '../../src-shared/contract';
 import { errorMessage, type AppController } from '../app/app-controller';
 import { openSnapshot } from '../app/output-snapshot';
-import {
-  TOKEN_COOKIE,
-  checkBindPolicy,
-  hostHeaderAllowed,
-  originIsSelf,
-  presentedToken,
-  tokenMatches,
-} from './access-policy';
+import { TOKEN_COOKIE, hostHeaderAllowed, isLoopbackHost, originIsSelf, presentedToken, tokenMatches } from '../engine/net/access';
+import { CONNECTIONS_CHECK_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../engine/metrics/metrics-server';
+import { checkBindPolicy } from './access-policy';
 import { serveStatic } from './static-files';
 import { bridgeSocket } from './ws-bridge';
 import { RENDERER_CSP } from '../app/csp';
@@ -35,20 +32,25 @@ export interface WebHostOptions {
   port?: number;
   /** Required (with `token`) to bind to a non-loopback address. */
   allowRemote?: boolean;
-  /** When set, every request must present it. */
+  /** The secret requests must present; default: one generated per launch (see {@link WebHost.token}). */
   token?: string;
 }
 
 /** A running web host. */
 export interface WebHost {
-  /** `http://host:port/` (with `?token=` when a token is set). */
+  /** `http://host:port/?token=…`: the URL to open. */
   url: string;
   port: number;
+  /** The secret in force (given or generated). */
+  token: string;
   server: Server;
   /** Close sockets and the server (the controller is the caller's to close). */
   close(): Promise<void>;
 }
 
+
+/** Every path under it is an export and needs the secret. */
+const EXPORT_PREFIX = '/export/';
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': RENDERER_CSP,
@@ -65,19 +67,26 @@ const SECURITY_HEADERS: Record<string, string> = {
  */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const host = opts.host ?? '127.0.0.1';
-  const token = opts.token || undefined;
-  checkBindPolicy(host, opts.allowRemote ?? false, token);
+  const token = checkBindPolicy(host, opts.allowRemote ?? false, opts.token || undefined);
+  const remote = !isLoopbackHost(host);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   wss.on('connection', (ws) => bridgeSocket(ws, opts.controller));
+
+  /** True when the request needs the secret: the control channel, export, any state change, anything remote. */
+  const needsToken = (req: IncomingMessage, url: URL): boolean =>
+    url.pathname === WEB_PATHS.ws ||
+    url.pathname.startsWith(EXPORT_PREFIX) ||
+    (req.method !== 'GET' && req.method !== 'HEAD') ||
+    (remote && url.pathname !== '/healthz');
 
   /** null when allowed; otherwise the status and reason to refuse with. */
   const refuse = (req: IncomingMessage, url: URL): [number, string] | null => {
     if (!hostHeaderAllowed(req, host)) return [403, 'forbidden: Host header is not this loopback host'];
-    if (token && !tokenMatches(token, presentedToken(req, url))) return [401, 'unauthorized: missing or wrong token'];
+    if (needsToken(req, url) && !tokenMatches(token, presentedToken(req, url))) return [401, 'unauthorized: missing or wrong token'];
     return null;
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
     void handleHttp(req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end(`internal error: ${errorMessage(err)}\n`);
@@ -93,7 +102,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     const headers: Record<string, string> = { ...SECURITY_HEADERS };
-    if (token && url.searchParams.get('token')) {
+    if (tokenMatches(token, url.searchParams.get('token') ?? undefined)) {
       headers['Set-Cookie'] = `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -162,11 +171,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
   const port = (server.address() as AddressInfo).port;
   const shownHost = host.includes(':') ? `[${host}]` : host;
-  const url = `http://${shownHost}:${port}/${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  const url = `http://${shownHost}:${port}/?token=${encodeURIComponent(token)}`;
 
   return {
     url,
     port,
+    token,
     server,
     close: () =>
       new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ import {
   settleSourceDraft,
   type SourceSettings as Settings,
 } from '../lib/source-settings';
+import { getStreamscopeApi } from '../api';
 import { useDashboard } from '../store/store-context';
 import { useSelectCommit } from './use-select-commit';
 
@@ -64,6 +65,15 @@ export const SourceControls = memo(function SourceControls() {
 
   const typeSelect = useSelectCommit<SourceType>(type, onType);
 
+  // Electron: the native open dialog chooses the file (the app reads no other file outside its data dir).
+  const chooseInputFile = getStreamscopeApi().chooseInputFile;
+  const choose = () => {
+    void chooseInputFile?.().then((reply) => {
+      if (reply.ok) setDraft((d) => editSourceDraft(d, { settings: { path: reply.path } }));
+      else if (reply.error !== 'no file chosen') showError(reply.error);
+    });
+  };
+
   const text = (key: keyof Settings, id: string, label: string, placeholder?: string) => (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -98,6 +108,11 @@ export const SourceControls = memo(function SourceControls() {
       {type === 'file' ? (
         <>
           {text('path', ids.path, 'File path', '/path/to/events.jsonl')}
+          {chooseInputFile ? (
+            <button type="button" className="secondary" onClick={choose}>
+              Choose file…
+            </button>
+          ) : null}
           {text('fileKey', ids.fileKey, 'Key field', 'sensorId, properties.net or =name')}
           {text('fileTime', ids.fileTime, 'Time field', 'timestamp (epoch ms or ISO-8601)')}
           {text('fileValue', ids.fileValue, 'Value field', 'value')}

@@ -285,6 +285,9 @@ function safeStringify(v: unknown): string {
   }
 }
 
+/** Longest raw text kept in one dead letter, characters (UTF-16 units). */
+export const MAX_DEAD_LETTER_RAW_CHARS = 1024;
+
 /**
  * Accumulates one batch of decoded events and dead letters for a source. Every source (sim, file,
  * HTTP, MQTT, NATS) feeds raw input in with `line` / `record` and hands the batch over with `drain`.
@@ -343,9 +346,20 @@ export class EdgeDecoder {
     else this.reject(raw === undefined ? safeStringify(rec) : typeof raw === 'string' ? raw : raw(), r.reason, r.detail);
   }
 
-  /** Add a dead letter found before decoding (a too-large line, a malformed CSV row, …). */
+  /**
+   * Add a dead letter found before decoding (a too-large line, a malformed CSV row, …). The raw
+   * text kept is cut at {@link MAX_DEAD_LETTER_RAW_CHARS} (the detail then says so), so one bad
+   * record costs a bounded amount of memory and dead-letter file.
+   */
   reject(raw: string, reason: RejectReason, detail: string): void {
-    this.rejects.push({ raw, reason, detail, source: this.source, at: this.now() });
+    const cut = raw.length > MAX_DEAD_LETTER_RAW_CHARS;
+    this.rejects.push({
+      raw: cut ? raw.slice(0, MAX_DEAD_LETTER_RAW_CHARS) : raw,
+      reason,
+      detail: cut ? `${detail} (raw text cut at ${MAX_DEAD_LETTER_RAW_CHARS} of ${raw.length} characters)` : detail,
+      source: this.source,
+      at: this.now(),
+    });
   }
 
   /** Number of events waiting in the current batch. */

@@ -61,6 +61,10 @@ export class EngineMetrics {
   private readonly components = new Map<string, ComponentStats>();
   private readonly rejectedByReason = new Map<string, number>();
   private readonly droppedByStage = new Map<string, { stage: string; reason: string; n: number }>();
+  /** Per output file name: what rotation's total cap deleted. */
+  private readonly discardedByOutput = new Map<string, { bytes: number; lines: number }>();
+  /** Per sink and reason: results written to the sink's dead-letter file, or lost (`lost`). */
+  private readonly deadLetteredBySink = new Map<string, { component: string; reason: string; n: number }>();
   private rejectedTotal = 0;
   private droppedTotal = 0;
   private processedTotal = 0;
@@ -120,6 +124,17 @@ export class EngineMetrics {
     syncedCounter(reg, 'streamscope_sink_dropped_results_total',
       'Window results a sink (or its queue) dropped.', ['component'],
       (put) => compOf('sink').forEach((c) => put({ component: c.name }, c.droppedResults)));
+
+    syncedCounter(reg, 'streamscope_output_discarded_bytes_total',
+      'Bytes of an output file deleted by rotation (the total size cap).', ['output'],
+      (put) => this.discardedByOutput.forEach((d, output) => put({ output }, d.bytes)));
+    syncedCounter(reg, 'streamscope_output_discarded_lines_total',
+      'Lines (results, late events, dead letters) deleted by rotation (the total size cap).', ['output'],
+      (put) => this.discardedByOutput.forEach((d, output) => put({ output }, d.lines)));
+    syncedCounter(reg, 'streamscope_sink_dead_lettered_results_total',
+      'Results a sink could not deliver, by reason; written to its dead-letter file, or lost when reason is "lost".',
+      ['component', 'reason'],
+      (put) => this.deadLetteredBySink.forEach((d) => put({ component: d.component, reason: d.reason }, d.n)));
 
     syncedCounter(reg, 'streamscope_backpressured_seconds_total',
       'Time the producer of a stage queue spent blocked on it (backpressure).', ['stage'],
@@ -266,6 +281,23 @@ export class EngineMetrics {
   sinkDropped(sink: string, n: number): void {
     const c = this.component(sink, 'sink');
     if (n > 0) c.droppedResults += n;
+  }
+
+  /** Count what rotation's total cap deleted from the output named `output` (for example "late"). */
+  outputDiscarded(output: string, bytes: number, lines: number): void {
+    const d = this.discardedByOutput.get(output) ?? { bytes: 0, lines: 0 };
+    d.bytes += bytes;
+    d.lines += lines;
+    this.discardedByOutput.set(output, d);
+  }
+
+  /** Count `n` results sink `component` dead-lettered for `reason` (or lost: reason "lost"). */
+  sinkDeadLettered(component: string, reason: string, n: number): void {
+    if (!(n > 0)) return;
+    const key = `${component}\u0000${reason}`;
+    const d = this.deadLetteredBySink.get(key);
+    if (d) d.n += n;
+    else this.deadLetteredBySink.set(key, { component, reason, n });
   }
 
   /** Totals, per-second rates over the last ~5 s, queues, sources and sinks. */

@@ -5,10 +5,21 @@
  * - `GET /healthz`: `{"status":"ok","uptimeMs":…}`;
  * - anything else: 404 JSON (405 for a wrong method on a known route).
  * `extraRoutes` is consulted first so other modules can add routes (for example `POST /ingest`).
+ * Bound to loopback, it answers only requests whose Host header names a loopback address (403
+ * otherwise), so a web page cannot reach it through DNS rebinding. Slow clients are cut off
+ * (headers within {@link HEADERS_TIMEOUT_MS}, a whole request within {@link REQUEST_TIMEOUT_MS}).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostHeaderAllowed } from '../net/access';
 import type { EngineMetrics } from './engine-metrics';
+
+/** A client must send its request headers within this time, ms. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+/** A client must send its whole request (headers and body) within this time, ms. */
+export const REQUEST_TIMEOUT_MS = 120_000;
+/** How often node checks held connections against those timeouts, ms (node's default is 30 s). */
+export const CONNECTIONS_CHECK_MS = 1_000;
 
 /** Options of {@link startMetricsServer}. */
 export interface MetricsServerOptions {
@@ -22,6 +33,8 @@ export interface MetricsServerOptions {
    * then end the response). A throw or rejection becomes a 500 JSON response.
    */
   extraRoutes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>;
+  /** Override of {@link HEADERS_TIMEOUT_MS} (tests). */
+  headersTimeoutMs?: number;
 }
 
 /** A running metrics server. */
@@ -47,13 +60,22 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   const wantedPort = opts.port ?? 9090;
   const { metrics, extraRoutes } = opts;
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      sendJson(res, 500, { error: 'internal_error', detail: err instanceof Error ? err.message : String(err) });
-    });
-  });
+  const headersTimeout = opts.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const server = http.createServer(
+    { headersTimeout, requestTimeout: Math.max(REQUEST_TIMEOUT_MS, headersTimeout), connectionsCheckingInterval: CONNECTIONS_CHECK_MS },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        sendJson(res, 500, { error: 'internal_error', detail: err instanceof Error ? err.message : String(err) });
+      });
+    },
+  );
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!hostHeaderAllowed(req, host)) {
+      req.resume();
+      sendJson(res, 403, { error: 'forbidden', detail: 'the Host header must name this loopback address (DNS rebinding)' });
+      return;
+    }
     if (extraRoutes && (await extraRoutes(req, res))) return;
     const path = (req.url ?? '/').split('?')[0];
     const method = req.method ?? 'GET';

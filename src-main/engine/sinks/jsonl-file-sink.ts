@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
 import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
+import type { SinkMetrics } from './sink-metrics';
 
 export { JsonlWriter, rotatedPath, type JsonlWriterOptions, type JsonlWriterStats } from './jsonl-writer';
 
@@ -18,7 +19,7 @@ export const jsonlFileSinkOptionsSchema = z
     path: z.string().min(1),
     /** Rotate when the file would exceed this many bytes; 0 = never. */
     maxBytes: z.number().int().min(0).default(0),
-    /** Rotated files kept besides the current one. */
+    /** Rotated files kept besides the current one (total cap = (maxFiles + 1) × maxBytes; deletions are counted). */
     maxFiles: z.number().int().min(0).max(1000).default(5),
     /** Keep the existing content (true) or truncate at start (false). */
     append: z.boolean().default(false),
@@ -41,10 +42,17 @@ export class JsonlFileSink implements Sink {
   private readonly writer: JsonlWriter;
   private closing: Promise<void> | null = null;
 
-  constructor(options: JsonlFileSinkOptions) {
+  /** `metrics` (optional) counts what rotation's cap deletes, labelled with the sink's name. */
+  constructor(options: JsonlFileSinkOptions, metrics?: Pick<SinkMetrics, 'outputDiscarded'>) {
     const opts = jsonlFileSinkOptionsSchema.parse(options);
-    this.name = opts.name ?? 'file';
-    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append });
+    const name = opts.name ?? 'file';
+    this.name = name;
+    this.writer = new JsonlWriter(opts.path, {
+      maxBytes: opts.maxBytes,
+      maxFiles: opts.maxFiles,
+      append: opts.append,
+      onDiscard: (bytes, lines) => metrics?.outputDiscarded(name, bytes, lines),
+    });
   }
 
   /** Path of the current (newest) file. */

@@ -1,9 +1,12 @@
 /**
  * A small append-only JSON Lines writer: one JSON object per line, written through an fs.WriteStream
- * that honours `drain` (backpressure), with optional rotation by size. Used by the JSONL file sink,
- * and reusable for the late-events side output and the dead-letter files.
+ * that honours `drain` (backpressure), with rotation by size and a total cap: at most `maxFiles`
+ * rotated files of about `maxBytes` each are kept beside the current one, so the files together
+ * hold at most (maxFiles + 1) × maxBytes (plus one line). What rotation deletes is reported through
+ * `onDiscard` (bytes and lines) and counted in `stats()`. The one mechanism behind the file sink,
+ * the late-events and dead-letter side outputs and the webhook's dead letters.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 
@@ -18,6 +21,16 @@ export interface JsonlWriterOptions {
   maxBytes?: number;
   /** Rotated files kept (`name.1.jsonl` … `name.N.jsonl`); older ones are deleted. Default 5. */
   maxFiles?: number;
+  /** Called with the bytes and lines of each file rotation deletes (the cap discarding data). */
+  onDiscard?: (bytes: number, lines: number) => void;
+}
+
+/** Rotation settings of a side output or an app file: per-file size and files kept. */
+export interface RotationOptions {
+  /** Rotate past this many bytes; 0 = never. */
+  maxBytes: number;
+  /** Rotated files kept; total cap = (maxFiles + 1) × maxBytes. */
+  maxFiles: number;
 }
 
 /** Counters of a {@link JsonlWriter}. */
@@ -28,6 +41,10 @@ export interface JsonlWriterStats {
   bytes: number;
   /** Times the current file was rotated. */
   rotations: number;
+  /** Bytes deleted by rotation (the total cap), also of files written before this writer. */
+  discardedBytes: number;
+  /** Lines deleted by rotation. */
+  discardedLines: number;
 }
 
 /**
@@ -58,7 +75,8 @@ export class JsonlWriter {
   private failure: Error | null = null;
   /** Tail of the serialised operation chain. */
   private chain: Promise<void> = Promise.resolve();
-  private readonly counters: JsonlWriterStats = { lines: 0, bytes: 0, rotations: 0 };
+  private readonly counters: JsonlWriterStats = { lines: 0, bytes: 0, rotations: 0, discardedBytes: 0, discardedLines: 0 };
+  private readonly onDiscard?: (bytes: number, lines: number) => void;
 
   /** `path` is a file path, or `-` for standard output (no rotation then). */
   constructor(path: string, options: JsonlWriterOptions = {}) {
@@ -71,6 +89,7 @@ export class JsonlWriter {
     this.append = options.append ?? false;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
+    this.onDiscard = options.onDiscard;
   }
 
   /** Counters since construction. */
@@ -192,13 +211,13 @@ export class JsonlWriter {
   private async rotate(): Promise<void> {
     await this.endStream();
     if (this.maxFiles === 0) {
-      await rm(this.path, { force: true });
+      await this.discard(this.path);
     } else {
       // Only the contiguous run name.1 … name.k exists (we made it); shift that, not maxFiles names.
       let k = 0;
       while (k < this.maxFiles && (await exists(rotatedPath(this.path, k + 1)))) k += 1;
       if (k === this.maxFiles) {
-        await rm(rotatedPath(this.path, this.maxFiles), { force: true });
+        await this.discard(rotatedPath(this.path, this.maxFiles));
         k -= 1;
       }
       for (let i = k; i >= 1; i--) {
@@ -209,6 +228,16 @@ export class JsonlWriter {
     this.stream = await this.openStream('w');
     this.currentBytes = 0;
     this.counters.rotations += 1;
+  }
+
+  /** Delete a file the cap no longer keeps, counting its bytes and lines first. */
+  private async discard(path: string): Promise<void> {
+    const { bytes, lines } = await measure(path);
+    await rm(path, { force: true });
+    if (bytes === 0) return;
+    this.counters.discardedBytes += bytes;
+    this.counters.discardedLines += lines;
+    this.onDiscard?.(bytes, lines);
   }
 
   private async endStream(): Promise<void> {
@@ -244,6 +273,23 @@ function waitDrain(stream: WriteStream): Promise<void> {
     stream.on('error', done);
     stream.on('close', done);
   });
+}
+
+/** Bytes and lines (newlines, plus a last unterminated line) of a file; zeros when it is missing. */
+async function measure(path: string): Promise<{ bytes: number; lines: number }> {
+  let bytes = 0;
+  let lines = 0;
+  let last = 10;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+      last = chunk[chunk.length - 1];
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  return { bytes, lines: lines + (last !== 10 ? 1 : 0) };
 }
 
 async function exists(path: string): Promise<boolean> {

@@ -1,6 +1,9 @@
 /**
  * The WebSocket sink: a `ws` server broadcasting each result batch as one JSON text message
  * `{"type":"results","results":[...]}`. Slow clients are closed (1013), never waited for.
+ * With `token`, a client must present it (Bearer header, `?token=` or the web host's cookie: 401
+ * otherwise); with `allowedOrigins`, a browser client (one sending Origin) must come from one of
+ * them (403 otherwise). The app sets both; the CLI leaves them to the user.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
+import { presentedToken, tokenMatches } from '../net/access';
 
 /** Serialisable options of the WebSocket sink. */
 export const webSocketSinkOptionsSchema = z
@@ -23,6 +27,10 @@ export const webSocketSinkOptionsSchema = z
     path: z.string().startsWith('/').default('/results'),
     /** A client whose unsent data exceeds this many bytes is closed with 1013. */
     maxClientBufferedBytes: z.number().int().min(1).default(1_048_576),
+    /** Secret every client must present (see the module comment); none = open to whoever reaches the port. */
+    token: z.string().min(1).optional(),
+    /** Origins a browser client may come from (exact `scheme://host:port`); absent = any, [] = none. */
+    allowedOrigins: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -76,8 +84,13 @@ export class WebSocketSink implements Sink {
     this.name = this.opts.name ?? 'websocket';
     this.server = server;
 
+    const verifyClient = (info: { req: IncomingMessage }, done: (ok: boolean, code?: number, message?: string) => void): void => {
+      const refusal = this.refusal(info.req);
+      if (refusal) done(false, refusal[0], refusal[1]);
+      else done(true);
+    };
     if (server) {
-      this.wss = new WebSocketServer({ noServer: true });
+      this.wss = new WebSocketServer({ noServer: true, verifyClient });
       const path = this.opts.path;
       this.onUpgrade = (req, socket, head) => {
         if (pathOf(req) !== path) return;
@@ -86,7 +99,7 @@ export class WebSocketSink implements Sink {
       server.on('upgrade', this.onUpgrade);
       this.readyPromise = whenListening(server).then(() => ({ url: urlOf(server.address(), path) }));
     } else {
-      this.wss = new WebSocketServer({ host: this.opts.host, port: this.opts.port, path: this.opts.path });
+      this.wss = new WebSocketServer({ host: this.opts.host, port: this.opts.port, path: this.opts.path, verifyClient });
       this.readyPromise = new Promise((resolve, reject) => {
         this.wss.once('listening', () => resolve({ url: urlOf(this.wss.address(), this.opts.path) }));
         this.wss.once('error', (err) =>
@@ -102,6 +115,18 @@ export class WebSocketSink implements Sink {
       // A client's protocol or socket error must not crash the engine; ws closes the socket itself.
       ws.on('error', () => {});
     });
+  }
+
+  /** Why an upgrade is refused ([status, reason]), or null when the client may connect. */
+  private refusal(req: IncomingMessage): [number, string] | null {
+    const origin = req.headers.origin;
+    const allowed = this.opts.allowedOrigins;
+    if (origin !== undefined && allowed !== undefined && !allowed.includes(origin)) return [403, 'Forbidden'];
+    const token = this.opts.token;
+    if (token !== undefined && !tokenMatches(token, presentedToken(req, new URL(req.url ?? '/', 'http://sink.invalid')))) {
+      return [401, 'Unauthorized'];
+    }
+    return null;
   }
 
   /** Resolves with `ws://host:port/path` once the server listens. */

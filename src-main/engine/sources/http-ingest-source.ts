@@ -5,24 +5,34 @@
  * - Format: `Content-Type: application/x-ndjson` (or jsonl / text/plain) = NDJSON; otherwise the
  *   first non-space byte decides: `[` = JSON array, `{` with `application/json` = JSON value(s),
  *   anything else = NDJSON.
- * - Limits: `maxBodyBytes` (413, also up front from Content-Length), `maxRecordBytes` per record
- *   (the record is rejected as too_large, the rest of the body still counts).
+ * - All or nothing: events and dead letters are handed to the engine only once the whole body
+ *   arrived within `maxBodyBytes`; a body over it is answered 413 with nothing accepted (also up
+ *   front from Content-Length). A client may resend such a body, split, without duplicates.
+ * - Limits: `maxRecordBytes` per record (the record is rejected as too_large, the rest of the body
+ *   still counts); `maxConcurrentRequests` bodies decoded at once (429 beyond), so memory stays
+ *   within about that many bodies' worth of events.
+ * - Bad input is bounded: a record that is not valid UTF-8 is rejected as `invalid_utf8`; a
+ *   request keeps at most `maxDeadLettersPerRequest` dead letters one by one (raw text cut at 1 KiB
+ *   each), the rest are summarised as one dead letter per reason with their `count`.
  * - Auth: with `token` set, `Authorization: Bearer <token>` is required (401). Without a token only
  *   clients on a loopback connection are served (401 otherwise), so a server bound beyond loopback
  *   needs a token.
- * - Backpressure: under `block`, while `out.emit` returns a pending promise the request is not read
- *   further (the client is held by TCP flow control). Under the drop policies, a request arriving
- *   while `isSaturated()` is true gets 429 with `Retry-After`.
+ * - Backpressure: under `block`, the answer waits until the engine took the body's events (the
+ *   client is held). Under the drop policies, a request arriving while `isSaturated()` is true gets
+ *   429 with `Retry-After`.
  * - Answer: 200 `{ accepted, rejected, reasons: { <reason>: n } }`; rejected records are also
  *   dead-lettered with their raw text.
  * Mount `handle(req, res)` on an existing server, or `listen({host, port})` for a standalone one.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import type { Source, SourceOutput } from '../component';
+import type { DeadLetter, StreamEvent } from '../../../src-shared/types';
 import { EdgeDecoder } from '../decode/decode';
+import { CONNECTIONS_CHECK_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../metrics/metrics-server';
+import { Utf8Validator } from '../decode/utf8-validator';
+import { isLoopbackHost, tokenMatches } from '../net/access';
 import { PartialFieldMappingSchema, type FieldMapping } from '../decode/field-mapping';
 import { JsonValueSplitter, NdjsonBodySplitter, type BodySplitter, type SplitItem } from './http-body-splitter';
 import { countBytes, deliver, errorMessage, isPromise, type SourceMetrics } from './live-source-support';
@@ -40,6 +50,10 @@ export const httpIngestOptionsSchema = z
     token: z.string().min(8, { error: 'token: at least 8 characters' }).optional(),
     /** Seconds sent in Retry-After with a 429. */
     retryAfterSec: z.number().int().min(1).default(1),
+    /** Bodies decoded at the same time; more get 429 (each holds up to maxBodyBytes worth of events). */
+    maxConcurrentRequests: z.number().int().min(1).default(4),
+    /** Dead letters one request keeps one by one; the rest are summarised per reason (with `count`). */
+    maxDeadLettersPerRequest: z.number().int().min(0).default(100),
     mapping: PartialFieldMappingSchema.optional(),
   })
   .strict();
@@ -67,13 +81,6 @@ export interface IngestResponse {
 
 const NDJSON_TYPES = ['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/json-lines', 'text/plain'];
 
-/** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses, and "localhost". */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || a === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(a);
-}
-
 /** `POST /ingest` endpoint implementing {@link Source}. See the module comment. */
 export class HttpIngestSource implements Source {
   readonly name: string;
@@ -84,6 +91,7 @@ export class HttpIngestSource implements Source {
   private finish?: () => void;
   private server?: Server;
   private requests = 0;
+  private active = 0;
 
   /** @throws Error (zod message) when the options are invalid. */
   constructor(options: HttpIngestOptionsInput = {}, deps: HttpIngestDeps = {}) {
@@ -99,7 +107,7 @@ export class HttpIngestSource implements Source {
    * @throws Error naming the host and the fix.
    */
   checkBind(host: string): void {
-    if (!this.options.token && !isLoopback(host)) {
+    if (!this.options.token && !isLoopbackHost(host)) {
       throw new Error(`http ingest: bound to ${host} (beyond loopback) without a token; set source.token`);
     }
   }
@@ -140,7 +148,7 @@ export class HttpIngestSource implements Source {
   async listen(opts: { host?: string; port?: number } = {}): Promise<{ url: string; port: number }> {
     const host = opts.host ?? '127.0.0.1';
     this.checkBind(host);
-    const server = createServer((req, res) => {
+    const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: CONNECTIONS_CHECK_MS }, (req, res) => {
       this.handle(req, res).then(
         (handled) => {
           if (!handled) sendJson(res, 404, { error: `not found; POST ${this.options.path}` });
@@ -205,53 +213,60 @@ export class HttpIngestSource implements Source {
       this.tooLarge(res, req, { accepted: 0, rejected: 0, reasons: {} });
       return true;
     }
-    if (this.deps.isSaturated?.()) {
+    if (this.deps.isSaturated?.() || this.active >= this.options.maxConcurrentRequests) {
       res.setHeader('Retry-After', String(this.options.retryAfterSec));
       sendJson(res, 429, { error: 'ingress queue is full, retry later' });
       req.resume();
       return true;
     }
-    await this.ingest(req, res, out);
+    this.active++;
+    try {
+      await this.ingest(req, res, out);
+    } finally {
+      this.active--;
+    }
     return true;
   }
 
   private authorize(req: IncomingMessage): string | undefined {
     const token = this.options.token;
     if (!token) {
-      return isLoopback(req.socket.localAddress) && isLoopback(req.socket.remoteAddress)
+      return isLoopbackHost(req.socket.localAddress) && isLoopbackHost(req.socket.remoteAddress)
         ? undefined
         : 'this ingest endpoint is reachable beyond loopback: configure a token and send Authorization: Bearer <token>';
     }
     const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
     if (!m) return 'missing Authorization: Bearer <token>';
-    const given = Buffer.from(m[1].trim());
-    const want = Buffer.from(token);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) return 'invalid bearer token';
-    return undefined;
+    return tokenMatches(token, m[1].trim()) ? undefined : 'invalid bearer token';
   }
 
-  /** Stream the body through the splitter and decoder, emitting per chunk; answer with counts. */
+  /**
+   * Decode the whole body (streaming, never holding its bytes), then hand its events and dead
+   * letters to the engine at once: nothing of a body over the limit, or of one the client
+   * abandoned, is accepted. Answers with the counts.
+   */
   private async ingest(req: IncomingMessage, res: ServerResponse, out: SourceOutput): Promise<void> {
     const o = this.options;
     const decoder = new EdgeDecoder(this.name, o.mapping as Partial<FieldMapping> | undefined, this.deps.now);
-    const counts: IngestResponse = { accepted: 0, rejected: 0, reasons: {} };
+    const utf8 = new Utf8Validator();
+    const kept = new RequestDeadLetters(o.maxDeadLettersPerRequest);
+    const events: StreamEvent[] = [];
     const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     let splitter: BodySplitter | undefined = NDJSON_TYPES.includes(contentType) ? new NdjsonBodySplitter(o.maxRecordBytes) : undefined;
     let total = 0;
 
-    const hand = async (items: SplitItem[]) => {
+    const take = (items: SplitItem[]) => {
       for (const it of items) {
-        if (it.kind === 'record') decoder.line(it.text);
-        else if (it.kind === 'too_large') decoder.reject(it.prefix, 'too_large', `record of ${it.bytes} bytes exceeds maxRecordBytes ${o.maxRecordBytes}`);
+        if (it.kind === 'record') {
+          // A U+FFFD in a body with invalid bytes stands for them: the record is not what was sent.
+          if (utf8.invalid && it.text.includes('\uFFFD')) decoder.reject(it.text, 'invalid_utf8', 'the record is not valid UTF-8 (invalid bytes shown as U+FFFD)');
+          else decoder.line(it.text);
+        } else if (it.kind === 'too_large') decoder.reject(it.prefix, 'too_large', `record of ${it.bytes} bytes exceeds maxRecordBytes ${o.maxRecordBytes}`);
         else decoder.reject(it.raw, 'invalid_json', it.detail);
       }
       const batch = decoder.drain();
-      counts.accepted += batch.events.length;
-      counts.rejected += batch.rejects.length;
-      for (const r of batch.rejects) counts.reasons[r.reason] = (counts.reasons[r.reason] ?? 0) + 1;
-      const p = deliver(this.name, out, this.deps.metrics, batch);
-      // Under `block`: the next chunk is not read until the engine took this one.
-      if (isPromise(p)) await p;
+      for (const e of batch.events) events.push(e);
+      kept.add(batch.rejects);
     };
 
     try {
@@ -260,19 +275,33 @@ export class HttpIngestSource implements Source {
         total += chunk.length;
         countBytes(this.name, chunk.length, out, this.deps.metrics);
         if (total > o.maxBodyBytes) {
-          this.tooLarge(res, req, counts);
+          this.tooLarge(res, req, { accepted: 0, rejected: 0, reasons: {} });
           return;
         }
+        utf8.push(chunk);
         splitter ??= pickSplitter(chunk, contentType, o.maxRecordBytes);
         if (!splitter) continue; // only whitespace so far
-        await hand(splitter.push(chunk));
+        take(splitter.push(chunk));
       }
-      if (splitter) await hand(splitter.end());
+      utf8.end();
+      if (splitter) take(splitter.end());
     } catch (err) {
-      // The client went away mid-body: what was decoded so far is in the engine; nothing to answer.
+      // The client went away mid-body: nothing of it was handed over.
       this.deps.metrics?.errors(this.name, 'source', 'request_aborted', 1);
-      if (!res.headersSent) sendJson(res, 400, { error: `request body failed: ${errorMessage(err)}`, ...counts });
+      if (!res.headersSent) sendJson(res, 400, { error: `request body failed: ${errorMessage(err)}`, accepted: 0, rejected: 0, reasons: {} });
       return;
+    }
+    const rejects = kept.take();
+    const counts: IngestResponse = { accepted: events.length, rejected: 0, reasons: {} };
+    for (const r of rejects) {
+      const n = r.count ?? 1;
+      counts.rejected += n;
+      counts.reasons[r.reason] = (counts.reasons[r.reason] ?? 0) + n;
+    }
+    deliver(this.name, out, this.deps.metrics, { events: [], rejects });
+    for (let i = 0; i < events.length; i += EMIT_BATCH) {
+      const p = deliver(this.name, out, this.deps.metrics, { events: events.slice(i, i + EMIT_BATCH), rejects: [] });
+      if (isPromise(p)) await p; // under `block`: the answer waits until the engine took the body
     }
     sendJson(res, 200, counts);
   }
@@ -283,6 +312,40 @@ export class HttpIngestSource implements Source {
     sendJson(res, 413, { error: `body exceeds maxBodyBytes ${this.options.maxBodyBytes}`, ...counts });
     // Stop reading: close the connection once the answer is out.
     res.on('finish', () => req.destroy());
+  }
+}
+
+/** Events handed to the engine per emit when a body is delivered. */
+const EMIT_BATCH = 4096;
+
+/**
+ * The dead letters of one request: the first `max` kept one by one, the rest summarised as one
+ * dead letter per reason (the first such record's raw text, `count` = how many it stands for).
+ */
+class RequestDeadLetters {
+  private readonly each: DeadLetter[] = [];
+  private readonly summary = new Map<string, DeadLetter>();
+  constructor(private readonly max: number) {}
+
+  add(rejects: readonly DeadLetter[]): void {
+    for (const r of rejects) {
+      if (this.each.length < this.max) {
+        this.each.push(r);
+        continue;
+      }
+      const s = this.summary.get(r.reason);
+      if (s) s.count = (s.count ?? 1) + 1;
+      else this.summary.set(r.reason, { ...r, count: 1 });
+    }
+  }
+
+  /** Everything to dead-letter: the kept ones, then one summary per reason with its count. */
+  take(): DeadLetter[] {
+    const summaries = [...this.summary.values()].map((s) => ({
+      ...s,
+      detail: `${s.count} records of this request rejected for ${s.reason}, not kept one by one (the first: ${s.detail})`,
+    }));
+    return [...this.each, ...summaries];
   }
 }
 

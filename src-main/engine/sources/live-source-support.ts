@@ -46,7 +46,7 @@ export function deliver(
     out.reject(batch.rejects);
     if (metrics) {
       const byReason = new Map<string, number>();
-      for (const r of batch.rejects) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+      for (const r of batch.rejects) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + (r.count ?? 1));
       for (const [reason, n] of byReason) metrics.errors(source, 'source', reason, n);
     }
   }

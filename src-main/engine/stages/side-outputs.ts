@@ -1,8 +1,18 @@
 /**
  * The pipeline's side outputs: late events and dead letters, each written as JSONL (when a path is
- * configured), counted in metrics, and handed to listeners (the app shows them).
+ * configured), rotated by size with a total cap (what the cap deletes is counted), and handed to
+ * listeners (the app shows them).
  */
 import { JsonlWriter } from '../sinks/jsonl-writer';
+import type { SinkMetrics } from '../sinks/sink-metrics';
+
+/** How a side output's file is written: rotation (per-file size, files kept) and append or truncate. */
+export interface SideOutputFileOptions {
+  maxBytes: number;
+  maxFiles: number;
+  /** Keep what the file holds (the app: never truncate) or start it empty (the CLI's replays). */
+  append: boolean;
+}
 
 /** A JSONL file plus in-process listeners for one kind of side record. */
 export class SideOutput<T> {
@@ -10,11 +20,19 @@ export class SideOutput<T> {
   private readonly listeners = new Set<(batch: T[]) => void>();
   private pending: Promise<void> = Promise.resolve();
 
+  /** `name` labels the discard metric (`late`, `dead_letter`). */
   constructor(
+    name: string,
     path: string | undefined,
+    file: SideOutputFileOptions,
     private readonly onError: (msg: string) => void,
+    metrics?: Pick<SinkMetrics, 'outputDiscarded'>,
   ) {
-    if (path !== undefined) this.writer = new JsonlWriter(path, { append: false });
+    if (path === undefined) return;
+    this.writer = new JsonlWriter(path, {
+      ...file,
+      onDiscard: (bytes, lines) => metrics?.outputDiscarded(name, bytes, lines),
+    });
   }
 
   /** Subscribes to every batch; returns the unsubscribe function. */
@@ -33,7 +51,7 @@ export class SideOutput<T> {
     }
   }
 
-  /** Creates (truncates) the file now, so an empty side output still leaves an empty file. */
+  /** Creates the file now (truncated unless appending), so an empty side output still leaves a file. */
   async open(): Promise<void> {
     await this.writer?.open();
   }

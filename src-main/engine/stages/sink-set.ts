@@ -31,6 +31,8 @@ export class SinkSet {
       metrics: EngineMetrics;
       clock: Clock;
       log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+      /** The host's shutdown deadline, handed to sinks that retry (see PipelineOptions). */
+      shutdownSignal?: AbortSignal;
     },
   ) {}
 
@@ -102,7 +104,7 @@ export class SinkSet {
   }
 
   private async acquire(config: SinkConfig, queue: SinkQueueConfig): Promise<RunningSink> {
-    const sink = createSink(config);
+    const sink = createSink(config, { metrics: this.deps.metrics, shutdownSignal: this.deps.shutdownSignal });
     if (sink.ready !== undefined) {
       try {
         await sink.ready();

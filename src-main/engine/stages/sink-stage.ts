@@ -71,7 +71,8 @@ export class SinkStage {
       const t0 = this.clock.monotonicMs();
       try {
         await this.sink.write(batch);
-        this.metrics.sent(this.sink.name, 'sink', batch.length);
+        // A sink that delivers later counts each batch's fate itself, against that batch.
+        if (!this.sink.reportsDelivery) this.metrics.sent(this.sink.name, 'sink', batch.length);
       } catch (e) {
         this.metrics.errors(this.sink.name, 'sink', 'write_failed', batch.length);
         this.log('error', `sink ${this.sink.name}: ${batch.length} results not delivered: ${(e as Error).message}`);

@@ -126,7 +126,7 @@ export class SourceRunner {
       reject: (records) => {
         if (records.length === 0) return;
         const byReason = new Map<DeadLetter['reason'], number>();
-        for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
+        for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + (r.count ?? 1));
         for (const [reason, n] of byReason) metrics.rejected(reason, n);
         deadLetters.push(records);
       },
