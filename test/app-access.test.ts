@@ -124,9 +124,9 @@ describe('websocket sink', () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     expect(JSON.stringify(reply)).not.toContain(SECRET);
     // Port 0: ask the running sink for the port it got (the pipeline keeps its sinks private).
-    const sink = (controller as unknown as { pipeline: { sinks: Array<{ stage: { sink: { ready(): Promise<{ url: string }> } } }> } }).pipeline.sinks
-      .map((r) => r.stage.sink)
-      .find((s) => typeof s.ready === 'function')!;
+    const sink = (controller as unknown as { pipeline: { sinks: { stages: Array<{ sink: { ready?(): Promise<{ url: string }> } }> } } }).pipeline.sinks.stages
+      .map((stage) => stage.sink)
+      .find((s) => typeof s.ready === 'function') as { ready(): Promise<{ url: string }> };
     const { url } = await sink.ready();
     const status = (opts: WebSocket.ClientOptions, u = url) =>
       new Promise<number>((resolve) => {
