@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DeadLetter, RejectReason, StreamEvent } from '../../../src-shared/types';
 import { compilePath, resolveMapping, type FieldGetter, type FieldMapping, type TimeUnit } from './field-mapping';
+import { LineScanner } from './line-scanner';
 import { MAX_EPOCH_MS, parseIsoTime, parseNumberText } from './scalars';
 
 /** Outcome of decoding one record. */
@@ -293,6 +294,8 @@ export class EdgeDecoder {
   /** The complete mapping in use. */
   readonly mapping: FieldMapping;
   private readonly c: Compiled;
+  /** Fast path of line(): undefined for mappings only the object path resolves (dotted paths). */
+  private readonly scanner: LineScanner | undefined;
   private events: StreamEvent[] = [];
   private rejects: DeadLetter[] = [];
 
@@ -308,10 +311,16 @@ export class EdgeDecoder {
   ) {
     this.mapping = resolveMapping(mapping);
     this.c = compile(this.mapping);
+    this.scanner = LineScanner.forMapping(this.mapping);
   }
 
   /** Decode one NDJSON line (without its newline). Blank lines are skipped, not rejected. */
   line(line: string): void {
+    const fast = this.scanner?.scan(line);
+    if (fast !== undefined) {
+      this.events.push(fast);
+      return;
+    }
     if (line.charCodeAt(0) !== 123 /* { */ && isBlank(line)) return;
     let parsed: unknown;
     try {
