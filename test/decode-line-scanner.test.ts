@@ -9,9 +9,22 @@ import type { DeadLetter, StreamEvent } from '../src-shared/types';
 import { decodeRecord, EdgeDecoder } from '../src-main/engine/decode/decode';
 import { resolveMapping, type FieldMapping } from '../src-main/engine/decode/field-mapping';
 import { LineScanner } from '../src-main/engine/decode/line-scanner';
+import { NdjsonByteSplitter } from '../src-main/engine/decode/ndjson-byte-splitter';
+import { NdjsonSplitter } from '../src-main/engine/decode/ndjson-splitter';
 
-/** The object path, written out here on its own: JSON.parse, then decodeRecord. */
-function objectPath(line: string, mapping: FieldMapping): { event?: StreamEvent; reject?: { reason: string; detail: string } } | null {
+function scan(s: LineScanner | undefined, line: string): StreamEvent | undefined {
+  const b = Buffer.from(`  ${line}  `);
+  return s?.scan(b, 2, b.length - 2);
+}
+
+/** The object path, written out here on its own: the text splitter as before, JSON.parse, then decodeRecord. */
+function objectPath(raw: string, mapping: FieldMapping): { event?: StreamEvent; reject?: { reason: string; detail: string } } | null {
+  const lines: string[] = [];
+  const sp = new NdjsonSplitter({ onLine: (l) => lines.push(l) });
+  sp.push(Buffer.from(`${raw}\n`));
+  sp.end();
+  expect(lines).toHaveLength(1);
+  const line = lines[0];
   if (line.trim() === '' || /^[\s\ufeff]*$/.test(line)) return null;
   let parsed: unknown;
   try {
@@ -23,9 +36,12 @@ function objectPath(line: string, mapping: FieldMapping): { event?: StreamEvent;
   return r.ok ? { event: r.event } : { reject: { reason: r.reason, detail: r.detail } };
 }
 
+/** The file source's way: the byte splitter offers the line's bytes to the scanner, else its text to line(). */
 function viaDecoder(line: string, mapping: Partial<FieldMapping>): { event?: StreamEvent; reject?: { reason: string; detail: string } } | null {
   const d = new EdgeDecoder('file', mapping, () => 0);
-  d.line(line);
+  const splitter = new NdjsonByteSplitter({ onLine: (l) => d.line(l), onLineBytes: (b, s, e) => d.lineBytes(b, s, e) });
+  splitter.push(Buffer.from(`${line}\n`));
+  splitter.end();
   const { events, rejects } = d.drain();
   if (events.length === 0 && rejects.length === 0) return null;
   if (events.length === 1) return { event: events[0] };
@@ -43,7 +59,7 @@ function expectSame(line: string, mapping: Partial<FieldMapping>): boolean {
     expect(Object.is(got.event.timestamp, want.event.timestamp), line).toBe(true);
     expect(Object.keys(got.event)).toEqual(Object.keys(want.event));
   }
-  return LineScanner.forMapping(resolveMapping(mapping))?.scan(line) !== undefined;
+  return scan(LineScanner.forMapping(resolveMapping(mapping)), line) !== undefined;
 }
 
 const numberText = fc.oneof(
@@ -68,7 +84,7 @@ const nameText = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('"meta"', '"é"', '"sensor\\u0049d"', '"value "', '"__proto__"', '"constructor"', '"props.mag"', "'value'", 'value') },
   { weight: 1, arbitrary: fc.string().map((s) => JSON.stringify(s)) },
 );
-const ws = fc.constantFrom('', '', '', ' ', '  ', '\t', '\r', ' \n ', '\u00a0', '\ufeff');
+const ws = fc.constantFrom('', '', '', ' ', '  ', '\t', '\r', ' \r\t ', '\u00a0', '\ufeff');
 const field = fc.tuple(ws, nameText, ws, valueText, ws).map(([a, n, b, v, c]) => `${a}${n}${b}:${b}${v}${c}`);
 const timeText = fc.oneof(
   fc.integer({ min: 0, max: 2e12 }).map(String),
@@ -145,7 +161,7 @@ describe('LineScanner (NDJSON fast path) against JSON.parse + decodeRecord', () 
         total++;
         if (expectSame(l, m)) fast++;
       }),
-      { numRuns: 4000 },
+      { numRuns: 2500 },
     );
     // The fast path did take a real share of the lines (the comparison is not vacuous).
     expect(fast).toBeGreaterThan(total / 50);
@@ -153,12 +169,12 @@ describe('LineScanner (NDJSON fast path) against JSON.parse + decodeRecord', () 
 
   it('hands out one string object per distinct key and keeps it across a table reset', () => {
     const s = LineScanner.forMapping(resolveMapping({}))!;
-    const a = s.scan('{"sensorId":"sensor-with-a-long-name","timestamp":1,"value":1}')!;
-    const b = s.scan('{"value":2,"timestamp":2,"sensorId":"sensor-with-a-long-name"}')!;
+    const a = scan(s, '{"sensorId":"sensor-with-a-long-name","timestamp":1,"value":1}')!;
+    const b = scan(s, '{"value":2,"timestamp":2,"sensorId":"sensor-with-a-long-name"}')!;
     expect(a.sensorId).toBe('sensor-with-a-long-name');
     expect(a.sensorId === b.sensorId).toBe(true);
-    for (let i = 0; i < 70_000; i++) expect(s.scan(`{"sensorId":"k${i}","timestamp":1,"value":1}`)!.sensorId).toBe(`k${i}`);
-    expect(s.scan('{"sensorId":"sensor-with-a-long-name","timestamp":1,"value":1}')!.sensorId).toBe('sensor-with-a-long-name');
+    for (let i = 0; i < 70_000; i++) expect(scan(s, `{"sensorId":"k${i}","timestamp":1,"value":1}`)!.sensorId).toBe(`k${i}`);
+    expect(scan(s, '{"sensorId":"sensor-with-a-long-name","timestamp":1,"value":1}')!.sensorId).toBe('sensor-with-a-long-name');
   });
 
   it('declines mappings it cannot resolve: dotted paths, a constant unit, one field in two roles', () => {
@@ -166,5 +182,41 @@ describe('LineScanner (NDJSON fast path) against JSON.parse + decodeRecord', () 
     expect(LineScanner.forMapping(resolveMapping({ unit: '=kg' }))).toBeUndefined();
     expect(LineScanner.forMapping(resolveMapping({ key: 'name', unit: 'name' }))).toBeUndefined();
     expect(LineScanner.forMapping(resolveMapping({ key: '=one' }))).toBeDefined();
+  });
+
+  it('byte splitter + scanner = text splitter + JSON.parse, whatever the chunking, invalid UTF-8 and long lines included', () => {
+    const parts = [
+      Buffer.from('{"sensorId":"s1","timestamp":1700000000000,"value":3}\r\n\n   \n'),
+      Buffer.from('{"sensorId":"ключ","timestamp":1700000000000,"value":3.25,"unit":"°C"}\n'),
+      Buffer.concat([Buffer.from('{"sensorId":"bad'), Buffer.from([0xff, 0xe2, 0x82]), Buffer.from('","timestamp":1,"value":2}\n')]),
+      Buffer.concat([Buffer.from('{"sensorId":"s2","timestamp":1,"value":2,"x":"'), Buffer.from([0xc3]), Buffer.from('"}\n')]),
+      Buffer.from(`{"sensorId":"long","timestamp":1,"value":2,"pad":"${'x'.repeat(400)}"}\n`),
+      Buffer.from(`{"sensorId":"huge","timestamp":1,"value":2,"pad":"${'é'.repeat(700)}"}\n`),
+      Buffer.from('not json\n{"sensorId":"s3","timestamp":"2024-01-31T12:00:00Z","value":-0}\n{"sensorId":"tail","timestamp":5,"value":6}'),
+    ];
+    const input = Buffer.concat(parts);
+    const run = (feed: (push: (b: Buffer) => void) => void, bytes: boolean) => {
+      const d = new EdgeDecoder('file', {}, () => 0);
+      const tooLarge = (p: string, n: number) => d.reject(p, 'too_large', `${n} bytes`);
+      const opts = { maxLineBytes: 1000, previewChars: 20, onLine: (l: string) => d.line(l), onTooLarge: tooLarge };
+      const sp = bytes ? new NdjsonByteSplitter({ ...opts, onLineBytes: (b, s, e) => d.lineBytes(b, s, e) }) : new NdjsonSplitter(opts);
+      feed((b) => sp.push(b));
+      sp.end();
+      return d.drain();
+    };
+    const want = run((push) => push(input), false);
+    expect(want.events.map((e) => e.sensorId)).toEqual(['s1', 'ключ', 'bad\ufffd\ufffd', 's2', 'long', 's3', 'tail']);
+    expect(want.rejects.map((r) => r.reason)).toEqual(['too_large', 'invalid_json']);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: input.length }), { maxLength: 12 }), (cuts) => {
+        const at = [0, ...[...cuts].sort((a, b) => a - b), input.length];
+        const got = run((push) => {
+          for (let i = 1; i < at.length; i++) push(input.subarray(at[i - 1], at[i]));
+        }, true);
+        expect(got).toEqual(want);
+        expect(got.events.map((e) => Object.is(e.value, -0))).toEqual(want.events.map((e) => Object.is(e.value, -0)));
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -316,11 +316,6 @@ export class EdgeDecoder {
 
   /** Decode one NDJSON line (without its newline). Blank lines are skipped, not rejected. */
   line(line: string): void {
-    const fast = this.scanner?.scan(line);
-    if (fast !== undefined) {
-      this.events.push(fast);
-      return;
-    }
     if (line.charCodeAt(0) !== 123 /* { */ && isBlank(line)) return;
     let parsed: unknown;
     try {
@@ -339,6 +334,18 @@ export class EdgeDecoder {
     const r = decodeRecord(parsed, this.mapping);
     if (r.ok) this.events.push(r.event);
     else this.reject(line, r.reason, r.detail);
+  }
+
+  /**
+   * Fast path for one NDJSON line given as UTF-8 bytes `buf[start..end)` (no newline): decodes it
+   * and returns true when the line is of the plain shape the byte scanner reads; returns false,
+   * having done nothing, otherwise — then pass the line's text to {@link line}.
+   */
+  lineBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const event = this.scanner?.scan(buf, start, end);
+    if (event === undefined) return false;
+    this.events.push(event);
+    return true;
   }
 
   /**

@@ -1,5 +1,5 @@
 /**
- * Fast path of NDJSON decoding: scans the characters of one line for the mapped top-level fields
+ * Fast path of NDJSON decoding: scans the raw UTF-8 bytes of one line for the mapped top-level fields
  * instead of building an object per line with JSON.parse. It accepts only the plain shape
  * `{"name":value,…}` (JSON whitespace anywhere, values that are strings, numbers, true, false or
  * null) and gives up — returns undefined — on anything else: a nested object or array, a
@@ -8,9 +8,10 @@
  * JSON.parse path, which explains every rejection, so the reasons and details stay exactly those of
  * `decodeJsonText`; on every line it accepts the scanner yields the event JSON.parse + decode would.
  *
- * Keys are interned straight from the line's characters (a small open-addressing table), so a key
- * seen before costs no string allocation and reaches the window operator's key table as the same
- * string object every time.
+ * Keys are interned straight from the line's bytes (a small open-addressing table), so a key seen
+ * before costs no string allocation and reaches the window operator's key table as the same string
+ * object every time. (A first version scanned the decoded string with charCodeAt: it was no faster
+ * than JSON.parse; typed-array reads are what make the scan pay.)
  */
 import type { StreamEvent } from '../../../src-shared/types';
 import type { FieldMapping } from './field-mapping';
@@ -33,13 +34,15 @@ const MAX_INTERNED = 1 << 16;
  * mapping has dotted paths, which only the object path resolves).
  */
 export class LineScanner {
-  private readonly names: string[];
+  private readonly nameBytes: Uint8Array[];
   private readonly roles: number[];
   private readonly constantKey: string | undefined;
   private readonly hasUnit: boolean;
   private readonly timeUnit: FieldMapping['timeUnit'];
   // Interning table: open addressing over (hash, length, characters).
   private table: (string | undefined)[] = new Array(1024);
+  /** UTF-8 bytes of each interned key (same slots as table). */
+  private tableBytes: (Uint8Array | undefined)[] = new Array(1024);
   private hashes = new Int32Array(1024);
   private interned = 0;
   // Fields of the line being scanned (positions in the line, or the number read).
@@ -52,7 +55,6 @@ export class LineScanner {
   private valueNum = 0;
   private unitStart = -1;
   private unitEnd = 0;
-  private pos = 0;
   private num = 0;
 
   private constructor(mapping: FieldMapping) {
@@ -65,7 +67,7 @@ export class LineScanner {
     add(mapping.time, TIME);
     add(mapping.value, VALUE);
     if (this.hasUnit && !mapping.unit!.startsWith('=')) add(mapping.unit!, UNIT);
-    this.names = [...byName.keys()];
+    this.nameBytes = [...byName.keys()].map((n) => new TextEncoder().encode(n));
     this.roles = [...byName.values()];
   }
 
@@ -75,61 +77,62 @@ export class LineScanner {
     if (paths.some((p) => !p.startsWith('=') && p.includes('.'))) return undefined;
     // A constant unit is for the object path (rare); so is one field mapped to two roles.
     if (mapping.unit?.startsWith('=')) return undefined;
+    // Invalid UTF-8 in a field name decodes to U+FFFD: only the text path can match such a name.
+    if (paths.some((p) => p.includes('\ufffd'))) return undefined;
     const s = new LineScanner(mapping);
     if (s.roles.some((r) => (r & (r - 1)) !== 0)) return undefined;
     return s;
   }
 
   /**
-   * The event of `line`, or undefined when the line is not of the plain accepted shape (then
-   * JSON.parse + decodeRecord decide). Never throws.
+   * The event of the line `line[start..end)` (UTF-8, without its newline), or undefined when the
+   * line is not of the plain accepted shape (then JSON.parse + decodeRecord decide). Never throws.
    */
-  scan(line: string): StreamEvent | undefined {
-    if (line.charCodeAt(0) !== 123 /* { */) return undefined;
-    this.pos = 1;
+  scan(line: Uint8Array, start: number, end: number): StreamEvent | undefined {
+    if (line[start] !== 123 /* { */) return undefined;
     let seen = 0;
     this.unitStart = -1;
     this.timeStrStart = -1;
-    let c = this.skipWs(line);
-    if (c === 125 /* } */) return undefined;
+    let p = skipWs(line, start + 1, end);
+    if (p >= end || line[p] === 125 /* } */) return undefined;
     for (;;) {
-      if (c !== QUOTE) return undefined;
+      if (line[p] !== QUOTE) return undefined;
       // Field name: plain characters only (an escaped name goes to JSON.parse).
-      const nameStart = ++this.pos;
-      for (;;) {
-        const ch = line.charCodeAt(this.pos);
-        if (ch === QUOTE) break;
-        if (ch === BACKSLASH || ch < 32 || ch !== ch) return undefined;
-        this.pos++;
+      const nameStart = ++p;
+      let ch = 0;
+      while (p < end && (ch = line[p]) !== QUOTE) {
+        if (ch === BACKSLASH || ch < 32) return undefined;
+        p++;
       }
-      const role = this.roleOf(line, nameStart, this.pos);
-      this.pos++;
-      if (this.skipWs(line) !== 58 /* : */) return undefined;
-      this.pos++;
-      c = this.skipWs(line);
+      if (p >= end) return undefined;
+      const role = this.roleOf(line, nameStart, p);
+      p = skipWs(line, p + 1, end);
+      if (p >= end || line[p] !== 58 /* : */) return undefined;
+      p = skipWs(line, p + 1, end);
+      if (p >= end) return undefined;
       if (role !== 0) {
         if ((seen & role) !== 0) return undefined; // duplicate: JSON.parse keeps the last one
         seen |= role;
-        if (!this.readMapped(line, role, c)) return undefined;
-      } else if (!this.skipValue(line, c)) {
-        return undefined;
+        p = this.readMapped(line, role, p, end);
+      } else {
+        p = this.skipValue(line, p, end);
       }
-      c = this.skipWs(line);
-      if (c === 44 /* , */) {
-        this.pos++;
-        c = this.skipWs(line);
+      if (p < 0) return undefined;
+      p = skipWs(line, p, end);
+      if (p >= end) return undefined;
+      ch = line[p];
+      if (ch === 44 /* , */) {
+        p = skipWs(line, p + 1, end);
+        if (p >= end) return undefined;
         continue;
       }
-      if (c !== 125) return undefined;
-      this.pos++;
-      this.skipWs(line);
-      if (this.pos !== line.length) return undefined;
+      if (ch !== 125 || skipWs(line, p + 1, end) !== end) return undefined;
       break;
     }
     return this.build(line, seen);
   }
 
-  private build(line: string, seen: number): StreamEvent | undefined {
+  private build(line: Uint8Array, seen: number): StreamEvent | undefined {
     if ((seen & (TIME | VALUE)) !== (TIME | VALUE)) return undefined;
     let sensorId: string;
     if (this.constantKey !== undefined) sensorId = this.constantKey;
@@ -138,7 +141,7 @@ export class LineScanner {
     let timestamp: number | undefined;
     if (this.timeStrStart >= 0) {
       if (this.timeUnit !== 'auto' && this.timeUnit !== 'iso') return undefined;
-      timestamp = parseIsoTime(line.slice(this.timeStrStart, this.timeStrEnd));
+      timestamp = parseIsoTime(utf8(line, this.timeStrStart, this.timeStrEnd));
       if (timestamp === undefined) return undefined;
     } else {
       if (this.timeUnit === 'iso') return undefined;
@@ -146,152 +149,131 @@ export class LineScanner {
     }
     if (!(timestamp >= -MAX_EPOCH_MS && timestamp <= MAX_EPOCH_MS)) return undefined;
     const value = this.valueNum;
-    if (this.unitStart >= 0) return { sensorId, timestamp, value, unit: line.slice(this.unitStart, this.unitEnd) };
+    if (this.unitStart >= 0) return { sensorId, timestamp, value, unit: utf8(line, this.unitStart, this.unitEnd) };
     return { sensorId, timestamp, value };
   }
 
-  private roleOf(line: string, start: number, end: number): number {
+  private roleOf(line: Uint8Array, start: number, end: number): number {
     const len = end - start;
-    for (let i = 0; i < this.names.length; i++) {
-      const name = this.names[i];
-      if (name.length !== len) continue;
+    for (let i = 0; i < this.nameBytes.length; i++) {
+      const bytes = this.nameBytes[i];
+      if (bytes.length !== len) continue;
       let j = 0;
-      while (j < len && name.charCodeAt(j) === line.charCodeAt(start + j)) j++;
+      while (j < len && bytes[j] === line[start + j]) j++;
       if (j === len) return this.roles[i];
     }
     return 0;
   }
 
-  /** Reads a mapped field's value at pos (first char `c`); false when it is not of the fast shape. */
-  private readMapped(line: string, role: number, c: number): boolean {
-    if (role === KEY || role === UNIT) {
-      if (c !== QUOTE) return false; // null, a number …: the object path explains or rejects
-      const start = ++this.pos;
-      let h = 0x811c9dc5 | 0;
-      for (;;) {
-        const ch = line.charCodeAt(this.pos);
-        if (ch === QUOTE) break;
-        if (ch === BACKSLASH || ch < 32 || ch !== ch) return false;
-        h = Math.imul(h ^ ch, 0x01000193);
-        this.pos++;
-      }
-      if (role === KEY) {
-        this.keyStart = start;
-        this.keyEnd = this.pos;
-        this.keyHash = h;
-      } else {
-        this.unitStart = start;
-        this.unitEnd = this.pos;
-      }
-      this.pos++;
-      return true;
-    }
+  /** Reads a mapped field's value at p; returns the position after it, or -1 when it is not of the fast shape. */
+  private readMapped(line: Uint8Array, role: number, p: number, end: number): number {
+    const c = line[p];
     if (c === QUOTE) {
-      if (role !== TIME) return false;
-      const start = ++this.pos;
-      for (;;) {
-        const ch = line.charCodeAt(this.pos);
-        if (ch === QUOTE) break;
-        if (ch === BACKSLASH || ch < 32 || ch !== ch) return false;
-        this.pos++;
+      if (role === VALUE) return -1; // a quoted number: the object path rejects it
+      const from = ++p;
+      let h = 0x811c9dc5 | 0;
+      let ch = 0;
+      while (p < end && (ch = line[p]) !== QUOTE) {
+        if (ch === BACKSLASH || ch < 32) return -1;
+        h = Math.imul(h ^ ch, 0x01000193);
+        p++;
       }
-      this.timeStrStart = start;
-      this.timeStrEnd = this.pos;
-      this.pos++;
-      return true;
+      if (p >= end) return -1;
+      if (role === KEY) {
+        this.keyStart = from;
+        this.keyEnd = p;
+        this.keyHash = h;
+      } else if (role === UNIT) {
+        this.unitStart = from;
+        this.unitEnd = p;
+      } else {
+        this.timeStrStart = from;
+        this.timeStrEnd = p;
+      }
+      return p + 1;
     }
-    if (!this.readNumber(line, c) || !Number.isFinite(this.num)) return false;
+    if (role === KEY || role === UNIT) return -1; // null, a number …: the object path explains or rejects
+    p = this.readNumber(line, p, end);
+    if (p < 0 || !Number.isFinite(this.num)) return -1;
     if (role === TIME) this.timeNum = this.num;
     else this.valueNum = this.num;
-    return true;
+    return p;
   }
 
   /**
-   * Reads a JSON number at pos into `num` (JSON's grammar exactly). Integers of up to 15 digits are
-   * summed directly (exact); anything else goes through Number(), which rounds a decimal literal
-   * the same way JSON.parse does.
+   * Reads a JSON number at p into `num` (JSON's grammar exactly); returns the position after it, or
+   * -1. Integers of up to 15 digits are summed directly (exact); anything else goes through
+   * Number(), which rounds a decimal literal the same way JSON.parse does.
    */
-  private readNumber(line: string, c: number): boolean {
-    const start = this.pos;
+  private readNumber(line: Uint8Array, p: number, end: number): number {
+    const start = p;
+    let c = line[p];
     const neg = c === 45; /* - */
-    if (neg) c = line.charCodeAt(++this.pos);
+    if (neg) c = ++p < end ? line[p] : -1;
     let v = 0;
     let digits = 0;
     if (c === 48 /* 0 */) {
-      c = line.charCodeAt(++this.pos);
+      c = ++p < end ? line[p] : -1;
       digits = 1;
     } else if (c >= 49 && c <= 57) {
       do {
         v = v * 10 + (c - 48);
         digits++;
-        c = line.charCodeAt(++this.pos);
+        c = ++p < end ? line[p] : -1;
       } while (c >= 48 && c <= 57);
     } else {
-      return false;
+      return -1;
     }
     let simple = digits <= 15;
     if (c === 46 /* . */) {
       simple = false;
-      c = line.charCodeAt(++this.pos);
-      if (!(c >= 48 && c <= 57)) return false;
-      do c = line.charCodeAt(++this.pos);
+      c = ++p < end ? line[p] : -1;
+      if (!(c >= 48 && c <= 57)) return -1;
+      do c = ++p < end ? line[p] : -1;
       while (c >= 48 && c <= 57);
     }
     if (c === 101 || c === 69 /* e E */) {
       simple = false;
-      c = line.charCodeAt(++this.pos);
-      if (c === 43 || c === 45) c = line.charCodeAt(++this.pos);
-      if (!(c >= 48 && c <= 57)) return false;
-      do c = line.charCodeAt(++this.pos);
+      c = ++p < end ? line[p] : -1;
+      if (c === 43 || c === 45) c = ++p < end ? line[p] : -1;
+      if (!(c >= 48 && c <= 57)) return -1;
+      do c = ++p < end ? line[p] : -1;
       while (c >= 48 && c <= 57);
     }
-    this.num = simple ? (neg ? -v : v) : Number(line.slice(start, this.pos));
-    return true;
+    this.num = simple ? (neg ? -v : v) : Number(latin1(line, start, p));
+    return p;
   }
 
-  /** Skips an unmapped scalar value (validating it as JSON); false on objects, arrays, bad text. */
-  private skipValue(line: string, c: number): boolean {
+  /** Skips an unmapped scalar value (validating it as JSON); -1 on objects, arrays, bad text. */
+  private skipValue(line: Uint8Array, p: number, end: number): number {
+    const c = line[p];
     if (c === QUOTE) {
-      this.pos++;
-      for (;;) {
-        const ch = line.charCodeAt(this.pos);
-        if (ch === QUOTE) break;
-        if (ch < 32 || ch !== ch) return false;
+      p++;
+      let ch = 0;
+      while (p < end && (ch = line[p]) !== QUOTE) {
+        if (ch < 32) return -1;
         if (ch === BACKSLASH) {
-          const e = line.charCodeAt(++this.pos);
+          const e = ++p < end ? line[p] : -1;
           if (e === 117 /* u */) {
-            for (let i = 1; i <= 4; i++) if (!isHex(line.charCodeAt(this.pos + i))) return false;
-            this.pos += 4;
+            if (p + 4 >= end) return -1;
+            for (let i = 1; i <= 4; i++) if (!isHex(line[p + i])) return -1;
+            p += 4;
           } else if (!(e === QUOTE || e === BACKSLASH || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
-            return false;
+            return -1;
           }
         }
-        this.pos++;
+        p++;
       }
-      this.pos++;
-      return true;
+      return p < end ? p + 1 : -1;
     }
-    if (c === 116) return this.literal(line, 'true');
-    if (c === 102) return this.literal(line, 'false');
-    if (c === 110) return this.literal(line, 'null');
-    return this.readNumber(line, c);
-  }
-
-  private literal(line: string, word: string): boolean {
-    if (!line.startsWith(word, this.pos)) return false;
-    this.pos += word.length;
-    return true;
-  }
-
-  /** Skips JSON whitespace from pos; returns the char code there (NaN at the end of the line). */
-  private skipWs(line: string): number {
-    let c = line.charCodeAt(this.pos);
-    while (c === 32 || c === 9 || c === 10 || c === 13) c = line.charCodeAt(++this.pos);
-    return c;
+    if (c === 116) return literal(line, p, end, TRUE);
+    if (c === 102) return literal(line, p, end, FALSE);
+    if (c === 110) return literal(line, p, end, NULL);
+    return this.readNumber(line, p, end);
   }
 
   /** The key at keyStart..keyEnd as a string, the same object for the same characters. */
-  private intern(line: string): string {
+  private intern(line: Uint8Array): string {
     const start = this.keyStart;
     const len = this.keyEnd - start;
     const h = this.keyHash;
@@ -300,54 +282,92 @@ export class LineScanner {
     for (;;) {
       const k = this.table[i];
       if (k === undefined) break;
-      if (this.hashes[i] === h && k.length === len && sameChars(k, line, start)) return k;
+      if (this.hashes[i] === h && sameBytes(this.tableBytes[i]!, line, start, len)) return k;
       i = (i + 1) & mask;
     }
-    // A flat copy (a slice could keep the whole chunk it was cut from alive).
-    const key = JSON.parse(line.slice(start - 1, this.keyEnd + 1)) as string;
+    const key = utf8(line, start, this.keyEnd);
+    const bytes = Uint8Array.prototype.slice.call(line, start, this.keyEnd); // a copy (Buffer's slice is a view)
     if (this.interned >= MAX_INTERNED) {
       this.resetTable(this.table.length);
     } else if ((this.interned + 1) * 2 > this.table.length) {
       this.grow();
     } else {
       this.table[i] = key;
+      this.tableBytes[i] = bytes;
       this.hashes[i] = h;
       this.interned++;
       return key;
     }
-    this.insert(key, h);
+    this.insert(key, bytes, h);
     return key;
   }
 
-  private insert(key: string, h: number): void {
+  private insert(key: string, bytes: Uint8Array, h: number): void {
     const mask = this.table.length - 1;
     let i = h & mask;
     while (this.table[i] !== undefined) i = (i + 1) & mask;
     this.table[i] = key;
+    this.tableBytes[i] = bytes;
     this.hashes[i] = h;
     this.interned++;
   }
 
   private grow(): void {
     const oldKeys = this.table;
+    const oldBytes = this.tableBytes;
     const oldHashes = this.hashes;
     this.resetTable(oldKeys.length * 2);
     for (let i = 0; i < oldKeys.length; i++) {
       const k = oldKeys[i];
-      if (k !== undefined) this.insert(k, oldHashes[i]);
+      if (k !== undefined) this.insert(k, oldBytes[i]!, oldHashes[i]);
     }
   }
 
   private resetTable(size: number): void {
     this.table = new Array(size);
+    this.tableBytes = new Array(size);
     this.hashes = new Int32Array(size);
     this.interned = 0;
   }
 }
 
-function sameChars(k: string, line: string, start: number): boolean {
-  for (let j = 0; j < k.length; j++) if (k.charCodeAt(j) !== line.charCodeAt(start + j)) return false;
+function sameBytes(k: Uint8Array, line: Uint8Array, start: number, len: number): boolean {
+  if (k.length !== len) return false;
+  for (let j = 0; j < len; j++) if (k[j] !== line[start + j]) return false;
   return true;
+}
+
+const utf8Decoder = new TextDecoder('utf-8');
+
+/** UTF-8 text of line[start..end) (invalid sequences become U+FFFD, as when decoding the whole input). */
+function utf8(line: Uint8Array, start: number, end: number): string {
+  return Buffer.isBuffer(line) ? line.toString('utf8', start, end) : utf8Decoder.decode(line.subarray(start, end));
+}
+
+/** Text of ASCII bytes line[start..end). */
+function latin1(line: Uint8Array, start: number, end: number): string {
+  return Buffer.isBuffer(line) ? line.toString('latin1', start, end) : String.fromCharCode(...line.subarray(start, end));
+}
+
+const TRUE = [116, 114, 117, 101];
+const FALSE = [102, 97, 108, 115, 101];
+const NULL = [110, 117, 108, 108];
+
+/** Position after the literal `word` at p, or -1. */
+function literal(line: Uint8Array, p: number, end: number, word: number[]): number {
+  if (p + word.length > end) return -1;
+  for (let i = 0; i < word.length; i++) if (line[p + i] !== word[i]) return -1;
+  return p + word.length;
+}
+
+/** First position ≥ p that is not JSON whitespace (end when none). */
+function skipWs(line: Uint8Array, p: number, end: number): number {
+  while (p < end) {
+    const c = line[p];
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return p;
+    p++;
+  }
+  return end;
 }
 
 function isHex(c: number): boolean {
