@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
 import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
+import { encodeResult } from './result-encoder';
 
 export { JsonlWriter, rotatedPath, type JsonlWriterOptions, type JsonlWriterStats } from './jsonl-writer';
 
@@ -44,7 +45,7 @@ export class JsonlFileSink implements Sink {
   constructor(options: JsonlFileSinkOptions) {
     const opts = jsonlFileSinkOptionsSchema.parse(options);
     this.name = opts.name ?? 'file';
-    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append });
+    this.writer = new JsonlWriter(opts.path, { maxBytes: opts.maxBytes, maxFiles: opts.maxFiles, append: opts.append, encode: encodeResult });
   }
 
   /** Path of the current (newest) file. */

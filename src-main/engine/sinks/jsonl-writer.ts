@@ -18,6 +18,8 @@ export interface JsonlWriterOptions {
   maxBytes?: number;
   /** Rotated files kept (`name.1.jsonl` … `name.N.jsonl`); older ones are deleted. Default 5. */
   maxFiles?: number;
+  /** Encodes one object as its line (without newline); must equal JSON.stringify. Default JSON.stringify. */
+  encode?: (o: unknown) => string | undefined;
 }
 
 /** Counters of a {@link JsonlWriter}. */
@@ -51,6 +53,7 @@ export class JsonlWriter {
   private readonly append: boolean;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
+  private readonly encode: (o: unknown) => string | undefined;
   private stream: WriteStream | null = null;
   private currentBytes = 0;
   private opened = false;
@@ -71,6 +74,7 @@ export class JsonlWriter {
     this.append = options.append ?? false;
     this.maxBytes = maxBytes;
     this.maxFiles = maxFiles;
+    this.encode = options.encode ?? ((o) => JSON.stringify(o));
   }
 
   /** Counters since construction. */
@@ -89,7 +93,7 @@ export class JsonlWriter {
     let lines: string[];
     try {
       lines = objects.map((o) => {
-        const text = JSON.stringify(o);
+        const text = this.encode(o);
         if (text === undefined) throw new Error(`cannot encode a value of type ${typeof o} as JSON`);
         return text + '\n';
       });
