@@ -162,6 +162,11 @@ export class JsonlWriter {
 
   private async writeLines(lines: string[]): Promise<void> {
     await this.ensureOpen();
+    if (this.maxBytes === 0) {
+      // No rotation: one buffer for the whole call (a byte count per line cost more than the encoding).
+      const buf = Buffer.from(lines.join(''));
+      return this.writeChunk(buf, buf.length, lines.length);
+    }
     let chunk = '';
     let chunkBytes = 0;
     let chunkLines = 0;
@@ -181,7 +186,7 @@ export class JsonlWriter {
     await this.writeChunk(chunk, chunkBytes, chunkLines);
   }
 
-  private async writeChunk(chunk: string, bytes: number, lines: number): Promise<void> {
+  private async writeChunk(chunk: string | Buffer, bytes: number, lines: number): Promise<void> {
     if (lines === 0) return;
     const stream = this.stream!;
     const accepted = stream.write(chunk);
