@@ -163,8 +163,11 @@ export class JsonlWriter {
   private async writeLines(lines: string[]): Promise<void> {
     await this.ensureOpen();
     if (this.maxBytes === 0) {
-      // No rotation: one buffer for the whole call (a byte count per line cost more than the encoding).
-      const buf = Buffer.from(lines.join(''));
+      // No rotation: one buffer for the whole call (a byte count per line cost more than the encoding;
+      // `+=` measured faster than lines.join('') here).
+      let text = '';
+      for (const line of lines) text += line;
+      const buf = Buffer.from(text);
       return this.writeChunk(buf, buf.length, lines.length);
     }
     let chunk = '';
