@@ -10,6 +10,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cliStartupMs, runProcessCli } from './e2e/process-ndjson';
 import { runHttpIngest } from './e2e/http-ingest';
+import { duckdbComparison } from './duckdb/compare';
 import { prepareLaunchers, ROOT } from './lib/bundle';
 import type { ContenderName } from './lib/contender-types';
 import { parseBenchOptions } from './lib/options';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = join(tmpdir(), `streamscope-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts']);
+  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts', 'bench/duckdb/duckdb-child.ts', 'bench/duckdb/parse-child.ts']);
   log(`streamscope bench (${opts.quick ? 'quick' : 'full'}): ${opts.events.toLocaleString('en')} events, ${opts.rounds} rounds; children via ${how}; workload files in ${dir}`);
 
   const rows: BenchRowReport[] = [];
@@ -111,6 +112,11 @@ async function main(): Promise<void> {
       for (const spec of specs.filter((s) => s.window.kind === 'tumbling')) {
         rows.push(await processRow(spec, workloads.get(spec)!, rows, startup, dir, opts.e2eRounds, opts.childTimeoutMs * 2));
       }
+    }
+    if (!opts.skip.has('duckdb')) {
+      rows.push(
+        ...(await duckdbComparison({ events: opts.duckdbEvents, keys: 10_000, rounds: opts.e2eRounds, dir, launcher, timeoutMs: opts.childTimeoutMs * 2, log })),
+      );
     }
     if (!opts.skip.has('http')) {
       const httpSpec = { ...e2eSpec, events: Math.min(opts.httpEvents, e2eSpec.events) };
@@ -285,10 +291,14 @@ function targets(rows: BenchRowReport[]): TargetReport[] {
       (v) => v >= 0.5,
     ),
     ...rows
-      .filter((r) => r.name.startsWith('streamscope process'))
+      .filter((r) => r.name.startsWith('streamscope process') && r.workload.startsWith('e2e:'))
       .map((r) =>
         t(`process-ndjson-${r.keys}`, `streamscope process on NDJSON, ${(r.keys ?? 0).toLocaleString('en')} keys, events/s (whole CLI run)`, r.eventsPerSec, '≥ 1,000,000', (v) => v >= 1e6),
       ),
+    ...['tumbling 60s', 'tumbling 1s'].map((label) => {
+      const time = (prefix: string) => rows.find((r) => r.name.startsWith(prefix) && r.workload === `vs DuckDB: ${label}`)?.timeMs ?? null;
+      return t(`process-vs-duckdb-${label.split(' ')[1]}`, `streamscope process time ÷ DuckDB (1 thread) time, NDJSON, ${label}, 10,000 keys`, ratio(time('streamscope process'), time('duckdb')), '≤ 1', (v) => v <= 1);
+    }),
     t('memory', `peak RSS growth, ${mem?.workload.replace('memory: ', '') ?? 'one key, one window'} (MB)`, mem?.ok ? mem.rssGrowthMB ?? null : null, '< 50', (v) => v < 50),
     t('renderer-fps', 'dashboard median frames/s at rate 1,000,000', renderer?.medianFps ?? null, '≥ 50', (v) => v >= 50),
     t('renderer-max-frame', 'dashboard longest frame (ms)', renderer?.maxFrameMs ?? null, '≤ 100', (v) => v <= 100),

@@ -17,6 +17,10 @@ export interface BenchRowReport {
   rssGrowthMB?: number | null;
   ratioToNaive: number | null;
   ratioToFloor: number | null;
+  /** Median wall time of a whole-process row, ms (the DuckDB comparison). */
+  timeMs?: number | null;
+  /** Median CPU time (user + system) of a whole-process row, ms. */
+  cpuMs?: number | null;
   /** Events/s of every successful round. */
   rounds?: number[];
   ok: boolean;
@@ -86,7 +90,7 @@ export function renderTable(r: BenchReport): string {
     prev = i > 0 ? l[0] : prev;
     out.push(l.map((c, j) => (j === head.length - 1 ? c : pad(c, widths[j], numeric.has(j)))).join('  ').trimEnd());
   }
-  out.push('', 'Targets (issue 5):');
+  out.push('', 'Targets (issues 5 and 13):');
   for (const t of r.targets) {
     const mark = t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS';
     out.push(`  [${mark}] ${t.description}: ${t.value === null ? '—' : fmtNum(t.value, 2)} (target ${t.target})`);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { DeadLetter, RejectReason, StreamEvent } from '../../../src-shared/types';
 import { compilePath, resolveMapping, type FieldGetter, type FieldMapping, type TimeUnit } from './field-mapping';
+import { LineScanner } from './line-scanner';
 import { MAX_EPOCH_MS, parseIsoTime, parseNumberText } from './scalars';
 
 /** Outcome of decoding one record. */
@@ -296,6 +297,8 @@ export class EdgeDecoder {
   /** The complete mapping in use. */
   readonly mapping: FieldMapping;
   private readonly c: Compiled;
+  /** Fast path of line(): undefined for mappings only the object path resolves (dotted paths). */
+  private readonly scanner: LineScanner | undefined;
   private events: StreamEvent[] = [];
   private rejects: DeadLetter[] = [];
 
@@ -311,6 +314,7 @@ export class EdgeDecoder {
   ) {
     this.mapping = resolveMapping(mapping);
     this.c = compile(this.mapping);
+    this.scanner = LineScanner.forMapping(this.mapping);
   }
 
   /** Decode one NDJSON line (without its newline). Blank lines are skipped, not rejected. */
@@ -333,6 +337,18 @@ export class EdgeDecoder {
     const r = decodeRecord(parsed, this.mapping);
     if (r.ok) this.events.push(r.event);
     else this.reject(line, r.reason, r.detail);
+  }
+
+  /**
+   * Fast path for one NDJSON line given as UTF-8 bytes `buf[start..end)` (no newline): decodes it
+   * and returns true when the line is of the plain shape the byte scanner reads; returns false,
+   * having done nothing, otherwise — then pass the line's text to {@link line}.
+   */
+  lineBytes(buf: Uint8Array, start: number, end: number): boolean {
+    const event = this.scanner?.scan(buf, start, end);
+    if (event === undefined) return false;
+    this.events.push(event);
+    return true;
   }
 
   /**

@@ -7,6 +7,7 @@ import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
 import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
 import type { SinkMetrics } from './sink-metrics';
+import { encodeResult } from './result-encoder';
 
 export { JsonlWriter, rotatedPath, type JsonlWriterOptions, type JsonlWriterStats } from './jsonl-writer';
 
@@ -51,6 +52,7 @@ export class JsonlFileSink implements Sink {
       maxBytes: opts.maxBytes,
       maxFiles: opts.maxFiles,
       append: opts.append,
+      encode: encodeResult,
       onDiscard: (bytes, lines) => metrics?.outputDiscarded(name, bytes, lines),
     });
   }

@@ -16,7 +16,7 @@ import type { StreamEvent } from '../../../src-shared/types';
 import type { Source, SourceOutput } from '../component';
 import { EdgeDecoder } from '../decode/decode';
 import { getPath, type FieldMapping } from '../decode/field-mapping';
-import { NdjsonSplitter } from '../decode/ndjson-splitter';
+import { NdjsonByteSplitter } from '../decode/ndjson-byte-splitter';
 import { CsvParser } from './csv';
 import { realSleep, ReplayPacer, type SleepFn } from './pacing';
 
@@ -201,8 +201,9 @@ export class FileSource implements Source {
 
   private async readJsonl(stream: Readable, out: SourceOutput): Promise<void> {
     const max = this.maxLineBytes;
-    const splitter = new NdjsonSplitter({
+    const splitter = new NdjsonByteSplitter({
       maxLineBytes: max,
+      onLineBytes: (buf, start, end) => this.decoder.lineBytes(buf, start, end),
       onLine: (line) => this.decoder.line(line),
       onTooLarge: (preview, bytes) =>
         this.decoder.reject(preview, 'too_large', `line of ${bytes} bytes exceeds the limit of ${max} bytes (maxLineBytes); only its start is kept`),
