@@ -31,8 +31,23 @@ export interface Source {
   run(out: SourceOutput): Promise<void>;
   /** Ask the source to stop reading; `run` resolves soon after. Idempotent. */
   stop(): Promise<void>;
-  /** Serializable read position for checkpoints (offset, sequence, …); undefined if not resumable. */
+  /**
+   * Read position for checkpoints (offset, sequence, …): plain JSON data covering everything handed
+   * to `emit`/`reject` so far. A resumable source (one with `seek`) returns undefined while it stands
+   * between the batches of one read (not a clean point); the checkpoint then waits for its next emit.
+   */
   position?(): unknown;
+  /**
+   * Called before `run`: continue after `position` (a value `position()` returned in an earlier
+   * process) instead of from the start. Rejects when the input cannot be resumed there (a changed
+   * file, a different stream), with a message saying what differs.
+   */
+  seek?(position: unknown): Promise<void>;
+  /**
+   * A completed checkpoint covers everything up to `position`: a broker source acknowledges it now
+   * (never earlier, so a crash redelivers what no checkpoint holds).
+   */
+  ack?(position: unknown): void | Promise<void>;
 }
 
 /** A consumer of window results: console, JSONL file, webhook, WebSocket, … */
