@@ -62,4 +62,11 @@ export interface Sink {
   write(results: WindowResult[]): Promise<void>;
   /** Flush everything accepted so far and release resources. Nothing accepted may be lost. */
   close(): Promise<void>;
+  /**
+   * Checkpoints: makes everything written so far durable and returns plain data to resume from
+   * (for a file: its length after fsync). Sinks without it are at-least-once across a recovery.
+   */
+  commitPoint?(): Promise<unknown>;
+  /** Recovery, before the first write: take back what was written after `point` (truncate a file). */
+  resumeFrom?(point: unknown): Promise<void>;
 }

@@ -8,6 +8,7 @@
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frame, unframe } from './frame';
+import { syncDir } from './jsonl-commit';
 import { checkPartitionName, type CheckpointStore, type StoredCheckpoint } from './store';
 
 const NAME = /^ckpt-(\d{12})\.bin$/;
@@ -89,22 +90,5 @@ export class LocalDirStore implements CheckpointStore {
 
   async clear(partition: string): Promise<void> {
     await rm(this.partDir(partition), { recursive: true, force: true });
-  }
-}
-
-/** fsync a directory so a rename in it survives a power cut (a no-op where directories cannot be opened, as on Windows). */
-async function syncDir(dir: string): Promise<void> {
-  let fh;
-  try {
-    fh = await open(dir, 'r');
-  } catch {
-    return;
-  }
-  try {
-    await fh.sync();
-  } catch {
-    // EISDIR/EPERM on some platforms: the rename is still atomic, only its durability is weaker.
-  } finally {
-    await fh.close();
   }
 }

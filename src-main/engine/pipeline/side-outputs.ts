@@ -2,6 +2,7 @@
  * The pipeline's side outputs: late events and dead letters, each written as JSONL (when a path is
  * configured), counted in metrics, and handed to listeners (the app shows them).
  */
+import type { JsonlCommitPoint } from '../checkpoint/jsonl-commit';
 import { JsonlWriter } from '../sinks/jsonl-writer';
 
 /** A JSONL file plus in-process listeners for one kind of side record. */
@@ -36,6 +37,17 @@ export class SideOutput<T> {
   /** Creates (truncates) the file now, so an empty side output still leaves an empty file. */
   async open(): Promise<void> {
     await this.writer?.open();
+  }
+
+  /** Checkpoints: everything pushed so far made durable; undefined when there is no file. */
+  async commitPoint(): Promise<JsonlCommitPoint | undefined> {
+    await this.pending;
+    return this.writer?.commitPoint();
+  }
+
+  /** Recovery: takes the file back to a checkpoint's commit point (before anything is pushed). */
+  async resumeFrom(point: JsonlCommitPoint | undefined): Promise<void> {
+    if (point !== undefined) await this.writer?.resumeFrom(point);
   }
 
   /** Flushes and closes the file. */
