@@ -2,6 +2,7 @@
  * The two interfaces every plug-in of the engine implements: sources produce event batches, sinks
  * consume result batches. The pipeline owns the queues between them; components never see each other.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeadLetter, StreamEvent, WindowResult } from '../../src-shared/types';
 
 /**
@@ -48,6 +49,13 @@ export interface Source {
    * (never earlier, so a crash redelivers what no checkpoint holds).
    */
   ack?(position: unknown): void | Promise<void>;
+  /** Changes the event rate in place (simulated sensors), instead of a restart of the source. */
+  setRate?(rateEventsPerSec: number): void;
+  /**
+   * Answers an HTTP request on the engine's metrics server (HTTP ingest); resolves false when the
+   * request is not for this source.
+   */
+  handle?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
 /** A consumer of window results: console, JSONL file, webhook, WebSocket, … */
@@ -69,4 +77,6 @@ export interface Sink {
   commitPoint?(): Promise<unknown>;
   /** Recovery, before the first write: take back what was written after `point` (truncate a file). */
   resumeFrom?(point: unknown): Promise<void>;
+  /** Resolves once the sink can take results (a server listens); rejects if it cannot start. */
+  ready?(): Promise<unknown>;
 }
