@@ -8,6 +8,7 @@ import { ConfigError, parseConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { deepMerge } from '../engine/stages/config-patch';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
+import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, checkpointOptions, resumedLine } from './checkpoint-flags';
 import { printSummary } from './summary';
 
 export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|file|http|mqtt|nats] [--rate N] [--sensors N]
@@ -16,7 +17,7 @@ export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|f
     [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--idle-timeout 2s] [--alert-threshold 80]
     [--output FILE] [--console|--no-console] [--webhook URL] [--websocket-port N] [--late-output FILE]
     [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
-    [--metrics-host 127.0.0.1] [--metrics-port 9090]`;
+    [--metrics-host 127.0.0.1] [--metrics-port 9090] ${CHECKPOINT_USAGE}`;
 
 /** Live defaults: simulated sensors with some jitter, watermarks tolerant of it, idle timeout on. */
 const LIVE_DEFAULTS = {
@@ -59,7 +60,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     'queue-capacity': { type: 'string' },
     'metrics-host': { type: 'string' },
     'metrics-port': { type: 'string' },
+    ...CHECKPOINT_FLAGS,
   });
+  const checkpoints = checkpointOptions(f);
   let fileConfig: Record<string, unknown> = {};
   if (f.config !== undefined) {
     let text: string;
@@ -145,7 +148,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw e;
   }
 
-  const pipeline = new Pipeline(config);
+  const pipeline = new Pipeline(config, { checkpoints });
   pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
   try {
     await pipeline.start();
@@ -154,7 +157,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const m = pipeline.metricsServer;
   if (m !== undefined) process.stderr.write(`metrics: ${m.url}/metrics  ${m.url}/metrics.json  ${m.url}/healthz\n`);
+  if (pipeline.resumedFrom !== undefined) process.stderr.write(resumedLine(pipeline.resumedFrom));
   const onSignal = (sig: string) => {
+    if (checkpoints !== undefined) {
+      process.stderr.write(`${sig}: shutting down with a final checkpoint (open windows kept in it, sinks flushed)\n`);
+      void pipeline.suspend();
+      return;
+    }
     process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks)\n`);
     void pipeline.stop();
   };
