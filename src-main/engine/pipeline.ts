@@ -110,7 +110,8 @@ export class Pipeline {
       publish: (out) => this.fanout.publish(out),
     });
     this.sources = new SourceRunner(
-      { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s) },
+      { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s),
+        checkpointIntervalMs: opts.checkpoints?.intervalMs },
       opts.source,
     );
     this.ticker = new WatermarkDriver(clock, opts.tickMs ?? 100, (nowMs) => this.tick(nowMs));

@@ -342,6 +342,9 @@ function describePosition(position: unknown): string {
     return `${where} of ${p.path}`;
   }
   if (typeof p.generatedRecords === 'number') return `simulated record ${p.generatedRecords}`;
-  if (typeof p.streamSeq === 'number') return `stream sequence ${p.streamSeq}`;
+  if (typeof p.stream === 'string' && typeof p.consumers === 'object' && p.consumers !== null) {
+    const seqs = Object.entries(p.consumers as Record<string, { emittedStreamSeq: number }>).map(([d, c]) => `${d} ${c.emittedStreamSeq}`);
+    return `JetStream stream ${p.stream} after sequence ${seqs.join(', ')}`;
+  }
   return JSON.stringify(position).slice(0, 200);
 }

@@ -23,6 +23,8 @@ export interface SourceRunnerDeps {
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   /** Called when the running source ended or failed (not after stop()). */
   onEnded: (source: Source) => void;
+  /** Checkpoint interval (ms) when checkpoints are on: broker sources then ack on checkpoints only. */
+  checkpointIntervalMs?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export class SourceRunner {
         metrics,
         now: () => clock.now(),
         isSaturated: () => ingress.policy !== 'block' && ingress.depth >= ingress.capacity,
+        checkpointIntervalMs: this.deps.checkpointIntervalMs,
       }))
     );
   }
