@@ -11,6 +11,7 @@
  * and {@link LogBus}. All of them read time from one injected {@link Clock}.
  */
 import type { DeadLetter, LateEvent, StreamEvent, WindowResult } from '../../src-shared/types';
+import { registerCheckpointMetrics } from './checkpoint/checkpoint-metrics';
 import { CheckpointCoordinator, type CheckpointOptions, type RecoveryInfo } from './checkpoint/coordinator';
 import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
@@ -122,6 +123,7 @@ export class Pipeline {
           fingerprint: () => checkpointFingerprint(this.cfg), ending: () => this.lifecycle.ending },
         opts.checkpoints,
       );
+      registerCheckpointMetrics(metrics.registry, this.ckpt);
     }
   }
 
