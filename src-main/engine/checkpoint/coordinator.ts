@@ -71,6 +71,8 @@ export interface CheckpointInfo {
   pauseMs: number;
   /** The operator loop blocked copying the window state, ms. */
   snapshotMs: number;
+  /** The event loop blocked encoding the checkpoint (after the source was released), ms. */
+  encodeMs: number;
   bytes: number;
 }
 
@@ -302,11 +304,13 @@ export class CheckpointCoordinator {
     barrier.release();
     try {
       await clock.yieldToIo();
+      const e0 = clock.monotonicMs();
       const bytes = encodeState(data);
+      const encodeMs = clock.monotonicMs() - e0;
       await this.options.store.put(this.partition, data.epoch, bytes);
       this.epoch = data.epoch;
       await this.options.store.prune(this.partition, this.keep);
-      const info: CheckpointInfo = { epoch: data.epoch, takenAtMs: data.takenAtMs, durationMs: clock.monotonicMs() - t0, pauseMs, snapshotMs, bytes: bytes.byteLength };
+      const info: CheckpointInfo = { epoch: data.epoch, takenAtMs: data.takenAtMs, durationMs: clock.monotonicMs() - t0, pauseMs, snapshotMs, encodeMs, bytes: bytes.byteLength };
       this.stats.completed++;
       this.stats.last = info;
       if (data.source !== undefined) await barrier.source?.ack?.(data.source.position);
