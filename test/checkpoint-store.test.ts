@@ -77,3 +77,18 @@ describe('local directory checkpoint store', () => {
     expect(decodeState((await store.latest('p'))!.bytes)).toEqual(state);
   });
 });
+
+describe('local directory store lock', () => {
+  it('one writer per partition; a lock left by a dead process is taken over', async () => {
+    const store = new LocalDirStore(dir);
+    const release = await store.lock('p');
+    await expect(store.lock('p')).rejects.toThrow(new RegExp(`in use by process ${process.pid}`));
+    await release();
+    const again = await store.lock('p');
+    await again();
+    // A process id that does not exist (killed with SIGKILL, never released).
+    await writeFile(join(dir, 'p', 'LOCK'), '2147483646\n');
+    const taken = await store.lock('p');
+    await taken();
+  });
+});

@@ -194,7 +194,13 @@ export class Pipeline {
   async start(): Promise<void> {
     if (this.lifecycle.state !== 'idle') throw new Error(`pipeline cannot start from state ${this.lifecycle.state}`);
     // Recovery first: the side-output files are taken back to the checkpoint before they open.
-    const resumed = await this.ckpt?.recover();
+    let resumed;
+    try {
+      resumed = await this.ckpt?.recover();
+    } catch (e) {
+      await this.ckpt?.release();
+      throw e;
+    }
     await Promise.all([this.late.open(), this.deadLetters.open()]);
     await this.sinks.reconcile(this.cfg.sinks, this.cfg.queues.sink);
     await this.ckpt?.rewindSinks();
@@ -350,6 +356,7 @@ export class Pipeline {
     await this.sinks.closeAll();
     await Promise.all([this.late.close(), this.deadLetters.close()]);
     await this.endpoint.close();
+    await ckpt.release();
     this.lifecycle.finish();
     this.logs.log('info', info === undefined ? 'pipeline stopped; open windows not fired (resume from the last checkpoint)' : `pipeline stopped with checkpoint ${info.epoch}; its open windows continue on the next start`);
   }
@@ -372,6 +379,7 @@ export class Pipeline {
     await this.sinks.closeAll();
     await Promise.all([this.late.close(), this.deadLetters.close()]);
     await this.endpoint.close();
+    await this.ckpt?.release();
     this.lifecycle.finish();
     this.logs.log('info', 'pipeline stopped; all windows fired and sinks flushed');
   }

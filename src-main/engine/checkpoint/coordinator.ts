@@ -122,6 +122,7 @@ export class CheckpointCoordinator {
   private cut = false;
   private recoveryPosition: unknown;
   private pendingSinks: Array<{ key: string; point: unknown }> = [];
+  private unlock?: () => Promise<void>;
   private readonly listeners = new Set<(info: CheckpointInfo | undefined, error?: string) => void>();
   readonly stats: CheckpointStats = { completed: 0, failed: 0 };
   /** Set once recover() restored a checkpoint. */
@@ -159,6 +160,7 @@ export class CheckpointCoordinator {
    */
   async recover(): Promise<RecoveryInfo | undefined> {
     const { store, where } = this.options;
+    this.unlock ??= await store.lock(this.partition);
     if (this.options.fresh === true) {
       await store.clear(this.partition);
       this.deps.log('info', `checkpoints in ${where} discarded (--fresh)`);
@@ -208,6 +210,14 @@ export class CheckpointCoordinator {
     this.timer?.();
     this.timer = undefined;
     await this.running?.catch(() => {});
+  }
+
+  /** Gives up the store's lock (the pipeline stopped). */
+  async release(): Promise<void> {
+    await this.stop();
+    const unlock = this.unlock;
+    this.unlock = undefined;
+    await unlock?.();
   }
 
   /**

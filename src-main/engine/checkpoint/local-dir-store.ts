@@ -5,7 +5,7 @@
  * Reading verifies the frame (frame.ts); a corrupt or partial newest checkpoint is reported through
  * `onWarn` and the previous one is used.
  */
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { frame, unframe } from './frame';
 import { syncDir } from './jsonl-commit';
@@ -89,6 +89,43 @@ export class LocalDirStore implements CheckpointStore {
   }
 
   async clear(partition: string): Promise<void> {
-    await rm(this.partDir(partition), { recursive: true, force: true });
+    const dir = this.partDir(partition);
+    for (const e of await this.list(partition)) await rm(join(dir, fileName(e)), { force: true });
+  }
+
+  /**
+   * A `LOCK` file holding this process's id, created exclusively; a lock whose process is gone
+   * (killed) is taken over.
+   */
+  async lock(partition: string): Promise<() => Promise<void>> {
+    const dir = this.partDir(partition);
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'LOCK');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
+        return async () => {
+          if ((await readFile(path, 'utf8').catch(() => '')).trim() === String(process.pid)) await rm(path, { force: true });
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      const owner = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && (owner === process.pid || isAlive(owner))) {
+        throw new Error(`checkpoint directory ${dir} is in use by process ${owner}: one run per checkpoint directory (stop it, or use another --checkpoint-dir)`);
+      }
+      await rm(path, { force: true }); // left by a process that is gone
+    }
+    throw new Error(`checkpoint directory ${dir}: cannot take its lock`);
+  }
+}
+
+/** Whether a process with this id exists (signal 0 checks without sending anything). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -22,6 +22,12 @@ export interface CheckpointStore {
   prune(partition: string, keep: number): Promise<void>;
   /** Deletes every checkpoint of `partition` (`--fresh`). */
   clear(partition: string): Promise<void>;
+  /**
+   * Makes this process the only writer of `partition` until the returned release function runs (or
+   * the process ends). Two writers of one partition would interleave their outputs.
+   * @throws Error naming the other owner when the partition is in use.
+   */
+  lock(partition: string): Promise<() => Promise<void>>;
 }
 
 /** Partition names become file or object names: letters, digits, `.`, `_`, `-`. @throws Error otherwise. */

@@ -2,12 +2,14 @@
  * NATS JetStream source: durable pull consumers on a stream; each message payload is JSON (one event
  * or an array of events).
  *
- * Delivery guarantee: AT-LEAST-ONCE. A batch of messages is acknowledged only after `out.emit` has
- * taken its events (under `block`, after the emit's promise resolved). Window state lives in memory,
- * so after a crash the unacked messages are redelivered (after `ackWaitMs`) and counted again;
- * events of windows that were still open at the crash may end up in a result twice, and a result
- * already emitted before the crash may be emitted again. Under the drop policies the ingress queue
- * may shed events that were already acked. Rejected messages (bad JSON, missing fields) are
+ * Delivery without checkpoints: a batch of messages is acknowledged once `out.emit` has taken its
+ * events (under `block`, after the emit's promise resolved). Window state lives in memory, so a
+ * crash loses the acked events of windows still open. Under the drop policies the ingress queue may
+ * shed events that were already acked.
+ *
+ * Checkpoint mode (`checkpointIntervalMs` given): EXACTLY-ONCE. Messages are acked only when a
+ * stored checkpoint covers them (ack(): ack-all up to the handed-over stream sequence); seek()
+ * makes the durable consumer restart at the checkpoint's next sequence (resetConsumer). Rejected messages (bad JSON, missing fields) are
  * dead-lettered and acked, so a poison message is not redelivered forever.
  *
  * Scale-out: with `partitions: { count, mine }`, publishers send to `<base>.<partitionOf(key, count)>`
