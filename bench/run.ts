@@ -18,6 +18,7 @@ import { fmtRate, renderTable, type BenchReport, type BenchRowReport, type Targe
 import { median, runChild } from './lib/spawn';
 import { benchWorkloads, generateWorkload, toNdjsonLines, writeWorkload, type Workload, type WorkloadSpec } from './lib/workload';
 import { measureRenderer } from './renderer/fps';
+import { runCheckpointBench } from './checkpoint/checkpoint-bench';
 
 const CONTENDER_ORDER: ContenderName[] = ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'];
 const HEAP_MB = 4096;
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   log(`streamscope bench (${opts.quick ? 'quick' : 'full'}): ${opts.events.toLocaleString('en')} events, ${opts.rounds} rounds; children via ${how}; workload files in ${dir}`);
 
   const rows: BenchRowReport[] = [];
+  const checkpointTargets: TargetReport[] = [];
   const specs = [
     ...benchWorkloads(opts.events, opts.tumblingKeys).filter((s) => s.window.kind === 'tumbling'),
     ...benchWorkloads(opts.events, opts.otherKeys).filter((s) => s.label === 'hopping 10s/1s'),
@@ -189,6 +191,12 @@ async function main(): Promise<void> {
       });
       (rows[rows.length - 1] as BenchRowReport & { renderer?: unknown }).renderer = r;
     }
+    // 6. Checkpoints (issue 9): throughput on/off, loop stall, 1,000,000 keys' snapshot and recovery.
+    if (!opts.skip.has('checkpoint')) {
+      const c = await runCheckpointBench(opts.quick, log);
+      rows.push(...c.rows);
+      checkpointTargets.push(...c.targets);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -216,7 +224,7 @@ async function main(): Promise<void> {
       freeMemGBAtEnd: Math.round(freemem() / 2 ** 30),
     },
     rows,
-    targets: targets(rows),
+    targets: [...targets(rows), ...checkpointTargets],
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderTable(report));

@@ -154,3 +154,28 @@ describe('WebSocketSink', { timeout: 60_000 }, () => {
     await second.close();
   });
 });
+
+describe('WebSocketSink epoch and sequence', { timeout: 60_000 }, () => {
+  it('numbers results; after a recovery the repeats carry their old numbers in the next epoch', async () => {
+    const first = new WebSocketSink({ port: 0 });
+    cleanups.push(() => first.close());
+    const a = await connect((await first.ready()).url);
+    cleanups.push(() => a.ws.terminate());
+    await waitFor(() => first.stats().clients === 1, 'a client');
+    await first.write([result(1), result(2)]);
+    const point = await first.commitPoint();
+    await first.write([result(3)]); // after the checkpoint: sent again after the recovery
+    await waitFor(() => a.messages.length === 2, 'two messages');
+    expect(a.messages.map((m) => [(m as unknown as { epoch: number }).epoch, (m as unknown as { seq: number }).seq])).toEqual([[0, 0], [0, 2]]);
+
+    const second = new WebSocketSink({ port: 0 });
+    cleanups.push(() => second.close());
+    await second.resumeFrom(point);
+    const b = await connect((await second.ready()).url);
+    cleanups.push(() => b.ws.terminate());
+    await waitFor(() => second.stats().clients === 1, 'a client');
+    await second.write([result(3), result(4)]);
+    await waitFor(() => b.messages.length === 1, 'one message');
+    expect(b.messages[0]).toMatchObject({ epoch: 1, seq: 2 });
+  });
+});

@@ -8,12 +8,13 @@ import { parseConfig, ConfigError } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { parseWindowSpec } from '../engine/windows/window-spec';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
+import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, checkpointOptions, resumedLine } from './checkpoint-flags';
 import { printSummary } from './summary';
 
 export const PROCESS_USAGE = `streamscope process --input FILE|- [--format jsonl|json|csv] [--key F] [--time F] [--value F]
     [--unit F] [--time-unit ms|s|iso|auto] [--records PATH] --window tumbling:5s|hopping:10s:2s|session:30s
     [--max-out-of-orderness 0s] [--allowed-lateness 0s] [--alert-threshold 80]
-    [--output FILE|-] [--late-output FILE] [--dead-letter FILE]`;
+    [--output FILE|-] [--late-output FILE] [--dead-letter FILE] ${CHECKPOINT_USAGE}`;
 
 /** Runs the command; resolves with the exit code. Throws UsageError on bad flags. */
 export async function processCommand(argv: string[]): Promise<number> {
@@ -33,7 +34,9 @@ export async function processCommand(argv: string[]): Promise<number> {
     output: { type: 'string' },
     'late-output': { type: 'string' },
     'dead-letter': { type: 'string' },
+    ...CHECKPOINT_FLAGS,
   });
+  const checkpoints = checkpointOptions(f);
   if (f.input === undefined) throw new UsageError('--input is required (a file path, or - for stdin)');
   if (f.window === undefined) throw new UsageError('--window is required, e.g. --window tumbling:5s');
   let window;
@@ -46,6 +49,9 @@ export async function processCommand(argv: string[]): Promise<number> {
     Object.entries({ key: f.key, time: f.time, value: f.value, unit: f.unit, timeUnit: f['time-unit'] }).filter(([, v]) => v !== undefined),
   );
   const output = f.output ?? '-';
+  if (checkpoints !== undefined && (output === '-' || f.input === '-')) {
+    throw new UsageError('--checkpoint-dir needs --input FILE and --output FILE: standard input cannot be rewound, and results on standard output cannot be taken back after a crash');
+  }
   let config;
   try {
     config = parseConfig({
@@ -70,13 +76,31 @@ export async function processCommand(argv: string[]): Promise<number> {
     if (st === undefined) throw new UsageError(`--input ${f.input}: no such file`);
     if (st.isDirectory()) throw new UsageError(`--input ${f.input}: is a directory, expected a file`);
   }
-  const pipeline = new Pipeline(config);
+  const pipeline = new Pipeline(config, { checkpoints });
   let failed: string | undefined;
   pipeline.onLog((l) => {
     if (l.level === 'error') failed ??= l.msg;
   });
-  await pipeline.start();
+  try {
+    await pipeline.start();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (pipeline.resumedFrom !== undefined) process.stderr.write(resumedLine(pipeline.resumedFrom));
+  let suspended = false;
+  if (checkpoints !== undefined) {
+    // A clean stop keeps open windows in a final checkpoint; the same command continues from it.
+    const onSignal = (sig: string) => {
+      process.stderr.write(`${sig}: stopping with a final checkpoint\n`);
+      suspended = true;
+      void pipeline.suspend();
+    };
+    process.once('SIGINT', () => onSignal('SIGINT'));
+    process.once('SIGTERM', () => onSignal('SIGTERM'));
+  }
   await pipeline.done;
+  const last = pipeline.checkpoints?.stats.last;
+  if (suspended) process.stderr.write(`streamscope: stopped with checkpoint ${last?.epoch ?? '(none stored)'}; run the same command to continue\n`);
   if (failed !== undefined) {
     process.stderr.write(`streamscope: ${failed}\n`);
     return 1;

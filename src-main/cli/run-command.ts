@@ -11,6 +11,7 @@ import { ConfigError, parseConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { deepMerge } from '../engine/stages/config-patch';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
+import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, checkpointOptions, resumedLine } from './checkpoint-flags';
 import { printSummary } from './summary';
 
 export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|file|http|mqtt|nats] [--rate N] [--sensors N]
@@ -19,7 +20,8 @@ export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|f
     [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--idle-timeout 2s] [--alert-threshold 80]
     [--output FILE] [--console|--no-console] [--webhook URL] [--websocket-port N] [--late-output FILE]
     [--dead-letter FILE] [--queue-policy block|drop-newest|drop-oldest] [--queue-capacity N]
-    [--metrics-host 127.0.0.1] [--metrics-port 9090] [--shutdown-timeout 10s]`;
+    [--metrics-host 127.0.0.1] [--metrics-port 9090] [--shutdown-timeout 10s]
+    ${CHECKPOINT_USAGE}`;
 
 /**
  * Rotation of `--output` in a live run: 100 MiB per file, 5 rotated files kept (a 600 MiB cap; what
@@ -72,8 +74,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     'metrics-host': { type: 'string' },
     'metrics-port': { type: 'string' },
     'shutdown-timeout': { type: 'string' },
+    ...CHECKPOINT_FLAGS,
   });
   const shutdownTimeoutMs = durationFlag('shutdown-timeout', f['shutdown-timeout']) ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const checkpoints = checkpointOptions(f);
   let fileConfig: Record<string, unknown> = {};
   if (f.config !== undefined) {
     let text: string;
@@ -160,7 +164,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 
   const deadline = new AbortController();
-  const pipeline = new Pipeline(config, { shutdownSignal: deadline.signal });
+  const pipeline = new Pipeline(config, { shutdownSignal: deadline.signal, checkpoints });
   pipeline.onLog((l) => process.stderr.write(`${new Date(l.at).toISOString()} ${l.level} ${l.msg}\n`));
   try {
     await pipeline.start();
@@ -169,12 +173,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const m = pipeline.metricsServer;
   if (m !== undefined) process.stderr.write(`metrics: ${m.url}/metrics  ${m.url}/metrics.json  ${m.url}/healthz\n`);
+  if (pipeline.resumedFrom !== undefined) process.stderr.write(resumedLine(pipeline.resumedFrom));
   let signals = 0;
   const onSignal = (sig: string) => {
     signals += 1;
     if (signals === 1) {
-      process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks; at most ${shutdownTimeoutMs} ms, again to cut it short)\n`);
       setTimeout(() => deadline.abort(), shutdownTimeoutMs).unref();
+      if (checkpoints !== undefined) {
+        process.stderr.write(`${sig}: shutting down with a final checkpoint (open windows kept in it, sinks flushed; at most ${shutdownTimeoutMs} ms, again to cut it short)\n`);
+        void pipeline.suspend();
+        return;
+      }
+      process.stderr.write(`${sig}: shutting down (firing open windows, flushing sinks; at most ${shutdownTimeoutMs} ms, again to cut it short)\n`);
       void pipeline.stop();
     } else if (signals === 2) {
       process.stderr.write(`${sig} again: giving up on deliveries; writing what is undelivered to the dead-letter files\n`);

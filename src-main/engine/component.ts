@@ -32,8 +32,23 @@ export interface Source {
   run(out: SourceOutput): Promise<void>;
   /** Ask the source to stop reading; `run` resolves soon after. Idempotent. */
   stop(): Promise<void>;
-  /** Serializable read position for checkpoints (offset, sequence, …); undefined if not resumable. */
+  /**
+   * Read position for checkpoints (offset, sequence, …): plain JSON data covering everything handed
+   * to `emit`/`reject` so far. A resumable source (one with `seek`) returns undefined while it stands
+   * between the batches of one read (not a clean point); the checkpoint then waits for its next emit.
+   */
   position?(): unknown;
+  /**
+   * Called before `run`: continue after `position` (a value `position()` returned in an earlier
+   * process) instead of from the start. Rejects when the input cannot be resumed there (a changed
+   * file, a different stream), with a message saying what differs.
+   */
+  seek?(position: unknown): Promise<void>;
+  /**
+   * A completed checkpoint covers everything up to `position`: a broker source acknowledges it now
+   * (never earlier, so a crash redelivers what no checkpoint holds).
+   */
+  ack?(position: unknown): void | Promise<void>;
   /** Changes the event rate in place (simulated sensors), instead of a restart of the source. */
   setRate?(rateEventsPerSec: number): void;
   /**
@@ -60,6 +75,13 @@ export interface Sink {
   readonly reportsDelivery?: boolean;
   /** Flush everything accepted so far and release resources. Nothing accepted may be lost. */
   close(): Promise<void>;
+  /**
+   * Checkpoints: makes everything written so far durable and returns plain data to resume from
+   * (for a file: its length after fsync). Sinks without it are at-least-once across a recovery.
+   */
+  commitPoint?(): Promise<unknown>;
+  /** Recovery, before the first write: take back what was written after `point` (truncate a file). */
+  resumeFrom?(point: unknown): Promise<void>;
   /** Resolves once the sink can take results (a server listens); rejects if it cannot start. */
   ready?(): Promise<unknown>;
 }

@@ -11,10 +11,13 @@
  * and {@link LogBus}. All of them read time from one injected {@link Clock}.
  */
 import type { DeadLetter, LateEvent, StreamEvent, WindowResult } from '../../src-shared/types';
+import { registerCheckpointMetrics } from './checkpoint/checkpoint-metrics';
+import { CheckpointCoordinator, type CheckpointOptions, type RecoveryInfo } from './checkpoint/coordinator';
 import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { BoundedQueue } from './queue/bounded-queue';
+import type { SourceConfig } from './sources/source-config';
 import { planChange } from './stages/config-change';
 import { mergeConfigPatch } from './stages/config-patch';
 import { Lifecycle, type PipelineState } from './stages/lifecycle';
@@ -60,6 +63,8 @@ export interface PipelineOptions {
    * short). Sinks that retry then stop and dead-letter what is undelivered.
    */
   shutdownSignal?: AbortSignal;
+  /** Periodic checkpoints and recovery from the newest one (checkpoint/coordinator.ts); off when absent. */
+  checkpoints?: CheckpointOptions;
 }
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
@@ -79,6 +84,7 @@ export class Pipeline {
   private readonly ticker: WatermarkDriver;
   private readonly endpoint: MetricsEndpoint;
   private readonly onSourceEnd: 'stop' | 'continue';
+  private readonly ckpt?: CheckpointCoordinator;
   private stopping?: Promise<void>;
 
   /** Validates `config` (throws ConfigError) and builds the stages; nothing runs until start(). */
@@ -111,11 +117,30 @@ export class Pipeline {
       publish: (out) => this.fanout.publish(out),
     });
     this.sources = new SourceRunner(
-      { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s) },
+      { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s),
+        checkpointIntervalMs: opts.checkpoints?.intervalMs },
       opts.source,
     );
     this.ticker = new WatermarkDriver(clock, opts.tickMs ?? 100, (nowMs) => this.tick(nowMs));
     this.endpoint = new MetricsEndpoint(metrics, (req, res) => this.sources.handle(req, res));
+    if (opts.checkpoints !== undefined) {
+      this.ckpt = new CheckpointCoordinator(
+        { clock, log, loop: this.loop, sources: this.sources, sinks: this.sinks, late: this.late, deadLetters: this.deadLetters,
+          fingerprint: () => checkpointFingerprint(this.cfg), ending: () => this.lifecycle.ending },
+        opts.checkpoints,
+      );
+      registerCheckpointMetrics(metrics.registry, this.ckpt);
+    }
+  }
+
+  /** The checkpoint coordinator (stats, "checkpoint now"), when checkpoints are on. */
+  get checkpoints(): CheckpointCoordinator | undefined {
+    return this.ckpt;
+  }
+
+  /** What start() restored from a checkpoint, if it resumed one. */
+  get resumedFrom(): RecoveryInfo | undefined {
+    return this.ckpt?.resumed;
   }
 
   /** The validated configuration in force. */
@@ -174,18 +199,34 @@ export class Pipeline {
    */
   async start(): Promise<void> {
     if (this.lifecycle.state !== 'idle') throw new Error(`pipeline cannot start from state ${this.lifecycle.state}`);
+    // Recovery first: the side-output files are taken back to the checkpoint before they open.
+    let resumed;
+    try {
+      resumed = await this.ckpt?.recover();
+    } catch (e) {
+      await this.ckpt?.release();
+      throw e;
+    }
     await Promise.all([this.late.open(), this.deadLetters.open()]);
     await this.sinks.reconcile(this.cfg.sinks, this.cfg.queues.sink);
+    await this.ckpt?.rewindSinks();
     await this.endpoint.start(this.cfg.metrics);
     this.lifecycle.begin();
     this.loop.start();
     this.ticker.start();
+    if (resumed?.finished === true) {
+      // The checkpointed run had processed all of its input: nothing is read again.
+      this.logs.log('info', 'the checkpointed run had processed all of its input; nothing left to do (--fresh starts over)');
+      if (this.onSourceEnd === 'stop') void this.stop();
+      return;
+    }
     try {
-      await this.sources.start(this.cfg.source);
+      await this.sources.start(this.cfg.source, this.ckpt?.sourcePosition);
     } catch (e) {
       await this.stop();
       throw e;
     }
+    this.ckpt?.start();
     this.logs.log('info', `pipeline started: source ${this.cfg.source.type}, window ${JSON.stringify(this.cfg.window)}`);
   }
 
@@ -205,6 +246,17 @@ export class Pipeline {
    */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  /**
+   * Stops with a final checkpoint (SIGINT/SIGTERM with checkpoints on): open windows are kept in it,
+   * not fired, so the next start continues exactly where this one stopped. Without checkpoints,
+   * the same as stop().
+   */
+  suspend(): Promise<void> {
+    if (this.ckpt === undefined || !this.lifecycle.live) return this.stop();
+    this.stopping ??= this.suspendWithCheckpoint(this.ckpt);
     return this.stopping;
   }
 
@@ -282,11 +334,33 @@ export class Pipeline {
   }
 
   private tick(nowMs: number): void {
-    if (!this.lifecycle.live) return;
+    // During a checkpoint's cut no window may fire: the sinks' commit points must match the snapshot.
+    if (!this.lifecycle.live || this.ckpt?.cutting === true) return;
     const op = this.loop.current;
     void this.loop.advanceWatermark(
       tickWatermark(this.cfg, { nowMs, lastArrivalMs: this.loop.lastArrivalMs, ingressDepth: this.ingress.depth, maxTimestamp: op.maxTimestamp }),
     );
+  }
+
+  private async suspendWithCheckpoint(ckpt: CheckpointCoordinator): Promise<void> {
+    let info;
+    try {
+      // The ingress closes while the source is still held: nothing after the cut is processed.
+      info = await ckpt.suspend(() => this.ingress.close());
+    } catch {
+      // Reported by the coordinator; the previous checkpoint stays the one to resume.
+    }
+    this.lifecycle.beginStop();
+    this.ingress.close();
+    await this.sources.stop();
+    await this.loop.stopped();
+    this.ticker.stop();
+    await this.sinks.closeAll();
+    await Promise.all([this.late.close(), this.deadLetters.close()]);
+    await this.endpoint.close();
+    await ckpt.release();
+    this.lifecycle.finish();
+    this.logs.log('info', info === undefined ? 'pipeline stopped; open windows not fired (resume from the last checkpoint)' : `pipeline stopped with checkpoint ${info.epoch}; its open windows continue on the next start`);
   }
 
   private async shutdown(): Promise<void> {
@@ -300,11 +374,24 @@ export class Pipeline {
     await this.loop.stopped();
     this.ticker.stop();
     await this.loop.advanceWatermark(Infinity);
+    if (this.ckpt !== undefined && this.sources.firstFailure === undefined) {
+      const info = await this.ckpt.final().catch(() => undefined);
+      if (info !== undefined) this.logs.log('info', `final checkpoint ${info.epoch} stored: the input is fully processed`);
+    }
     await this.sinks.closeAll();
     await Promise.all([this.late.close(), this.deadLetters.close()]);
     await this.endpoint.close();
+    await this.ckpt?.release();
     this.lifecycle.finish();
     this.logs.log('info', 'pipeline stopped; all windows fired and sinks flushed');
   }
 }
 
+/**
+ * The settings a checkpoint must match to be resumed: window, time settings and the input's
+ * identity (not its pace: a file's replay speed or the simulation's rate may change).
+ */
+function checkpointFingerprint(cfg: PipelineConfig): Record<string, unknown> {
+  const { rateEventsPerSec: _rate, speed: _speed, ...source } = cfg.source as SourceConfig & { rateEventsPerSec?: number; speed?: unknown };
+  return { window: cfg.window, timeMode: cfg.timeMode, maxOutOfOrdernessMs: cfg.maxOutOfOrdernessMs, allowedLatenessMs: cfg.allowedLatenessMs, source };
+}

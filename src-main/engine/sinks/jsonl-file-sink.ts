@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
+import type { JsonlCommitPoint } from '../checkpoint/jsonl-commit';
 import { JsonlWriter, type JsonlWriterStats } from './jsonl-writer';
 import type { SinkMetrics } from './sink-metrics';
 import { encodeResult } from './result-encoder';
@@ -69,6 +70,16 @@ export class JsonlFileSink implements Sink {
 
   write(results: WindowResult[]): Promise<void> {
     return this.writer.write(results);
+  }
+
+  /** Durable length of the file (fsynced), for checkpoints. */
+  commitPoint(): Promise<JsonlCommitPoint> {
+    return this.writer.commitPoint();
+  }
+
+  /** Truncates (and un-rotates) the file back to a checkpoint's commit point, then appends. */
+  resumeFrom(point: unknown): Promise<void> {
+    return this.writer.resumeFrom(point as JsonlCommitPoint);
   }
 
   async close(): Promise<void> {

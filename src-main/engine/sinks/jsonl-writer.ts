@@ -6,7 +6,9 @@
  * `onDiscard` (bytes and lines) and counted in `stats()`. The one mechanism behind the file sink,
  * the late-events and dead-letter side outputs and the webhook's dead letters.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, fsync, type WriteStream } from 'node:fs';
+import { promisify } from 'node:util';
+import { rewindJsonl, syncDir, type JsonlCommitPoint } from '../checkpoint/jsonl-commit';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 
@@ -67,7 +69,7 @@ export function rotatedPath(path: string, index: number): string {
  */
 export class JsonlWriter {
   readonly path: string;
-  private readonly append: boolean;
+  private append: boolean;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
   private readonly encode: (o: unknown) => string | undefined;
@@ -120,6 +122,38 @@ export class JsonlWriter {
       return Promise.reject(new Error(`JsonlWriter(${this.path}): ${(err as Error).message}`));
     }
     return this.enqueue(() => this.writeLines(lines));
+  }
+
+  /**
+   * Checkpoints: makes everything written so far durable (flushed, fsynced, rotated files and their
+   * directory too) and returns the point to resume from: the current file's inode and length.
+   * @throws Error for standard output (it cannot be taken back) or on an I/O error.
+   */
+  commitPoint(): Promise<JsonlCommitPoint> {
+    let point!: JsonlCommitPoint;
+    return this.enqueue(async () => {
+      if (this.path === STDOUT_PATH) throw new Error('results written to standard output cannot be taken back after a crash: write them to a file');
+      await this.ensureOpen();
+      const stream = this.stream!;
+      await flushed(stream);
+      if (this.failure) throw this.failure;
+      await promisify(fsync)(fdOf(stream));
+      await syncDir(dirname(this.path));
+      point = { ino: (await stat(this.path)).ino, bytes: this.currentBytes };
+    }).then(() => point);
+  }
+
+  /**
+   * Recovery (before anything is written): undoes rotations made after `point` and truncates the
+   * file to the point's length, then appends from there.
+   * @throws Error when no file holding the point's inode is found, or it is shorter than the point.
+   */
+  resumeFrom(point: JsonlCommitPoint): Promise<void> {
+    return this.enqueue(async () => {
+      if (this.opened) throw new Error(`JsonlWriter(${this.path}): resumeFrom() after writing`);
+      await rewindJsonl((i) => (i === 0 ? this.path : rotatedPath(this.path, i)), point, this.maxFiles);
+      this.append = true;
+    });
   }
 
   /** Flush everything written so far, close the file and resolve after it is closed. Idempotent. */
@@ -221,6 +255,11 @@ export class JsonlWriter {
 
   /** Close the current file, shift `name.i` → `name.(i+1)`, drop the oldest, reopen a fresh file. */
   private async rotate(): Promise<void> {
+    // A checkpoint's commit point may lie in a later file: what rotates out must be durable too.
+    if (this.stream !== null) {
+      await flushed(this.stream);
+      await promisify(fsync)(fdOf(this.stream));
+    }
     await this.endStream();
     if (this.maxFiles === 0) {
       await this.discard(this.path);
@@ -268,6 +307,16 @@ export class JsonlWriter {
     });
     if (this.failure) throw this.failure;
   }
+}
+
+/** Resolves once everything written to `stream` so far has reached the file (writes complete in order). */
+function flushed(stream: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => stream.write('', (err) => (err ? reject(err) : resolve())));
+}
+
+/** The file descriptor of an open file stream (missing from @types/node's WriteStream). */
+function fdOf(stream: WriteStream): number {
+  return (stream as unknown as { fd: number }).fd;
 }
 
 /** The path that means standard output. */

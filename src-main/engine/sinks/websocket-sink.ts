@@ -1,9 +1,14 @@
 /**
  * The WebSocket sink: a `ws` server broadcasting each result batch as one JSON text message
- * `{"type":"results","results":[...]}`. Slow clients are closed (1013), never waited for.
+ * `{"type":"results","epoch":E,"seq":S,"results":[...]}`. Slow clients are closed (1013), never waited for.
  * With `token`, a client must present it (Bearer header, `?token=` or the web host's cookie: 401
  * otherwise); with `allowedOrigins`, a browser client (one sending Origin) must come from one of
  * them (403 otherwise). The app sets both; the CLI leaves them to the user.
+ *
+ * `seq` numbers results: the message's first result is the run's result number `seq` (from 0), the
+ * next ones follow. With checkpoints the numbering is part of the checkpoint, and `epoch` counts the
+ * recoveries: after one, results since the checkpoint are sent again under the same numbers, so a
+ * client drops every result whose number it has seen (`seq + i <= highest seen`).
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -77,6 +82,9 @@ export class WebSocketSink implements Sink {
   private readonly onUpgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private closing: Promise<void> | null = null;
   private readonly counters = { connections: 0, droppedClients: 0, sentMessages: 0, broadcastResults: 0 };
+  /** Recoveries so far (0 in a fresh run) and the number of the next result (see the module comment). */
+  private epoch = 0;
+  private seq = 0;
 
   constructor(options: WebSocketSinkOptions = {}) {
     const { server, ...rest } = options;
@@ -142,13 +150,26 @@ export class WebSocketSink implements Sink {
   /** Broadcast one message per batch; never waits for clients. */
   async write(results: WindowResult[]): Promise<void> {
     if (results.length === 0 || this.closing) return;
-    const message = JSON.stringify({ type: 'results', results });
+    const message = JSON.stringify({ type: 'results', epoch: this.epoch, seq: this.seq, results });
+    this.seq += results.length;
     this.counters.broadcastResults += results.length;
     for (const ws of this.openClients()) {
       ws.send(message);
       this.counters.sentMessages += 1;
       if (ws.bufferedAmount > this.opts.maxClientBufferedBytes) this.dropSlowClient(ws);
     }
+  }
+
+  /** Checkpoints: the numbering to continue from after a recovery. */
+  async commitPoint(): Promise<{ epoch: number; seq: number }> {
+    return { epoch: this.epoch, seq: this.seq };
+  }
+
+  /** Recovery: results since the checkpoint get their old numbers again, in the next epoch. */
+  async resumeFrom(point: unknown): Promise<void> {
+    const p = point as { epoch: number; seq: number };
+    this.epoch = p.epoch + 1;
+    this.seq = p.seq;
   }
 
   /** Close every client (1001) and the server; an attached http.Server is left running. */

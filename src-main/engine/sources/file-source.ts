@@ -9,6 +9,7 @@
  * a constant: `=seattle` gives every row the key "seattle".
  */
 import { createReadStream, promises as fsp } from 'node:fs';
+import { fileIdentity, sameFile, type FileIdentity } from './file-identity';
 import { extname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -106,6 +107,17 @@ export class FileSource implements Source {
   private pacer: ReplayPacer | null = null;
   private bytes = 0;
   private records = 0;
+  /** Raw bytes of the file read so far, counted from its start (a resumed read starts at its offset). */
+  private fileOffset = 0;
+  /** Offset just after the last newline read, and lines read up to it (JSONL). */
+  private lineEnd = 0;
+  private lines = 0;
+  /** Position covering everything handed over; undefined between the batches of one drain. */
+  private clean: FilePosition | undefined;
+  private identity: FileIdentity | undefined;
+  /** Where seek() asked to resume; CSV and JSON skip this many records instead of seeking bytes. */
+  private resumeAt: FilePosition | undefined;
+  private skipRecords = 0;
   private started = false;
   private countBytes: ((bytes: number) => void) | undefined;
 
@@ -135,9 +147,37 @@ export class FileSource implements Source {
     }
   }
 
-  /** Read position: bytes read and records handed over (valid + rejected). */
-  position(): { bytes: number; records: number } {
-    return { bytes: this.bytes, records: this.records };
+  /**
+   * Position of everything handed over: for JSONL the byte offset just after the last line handed
+   * over and its line number; for every format the records handed over; and the file's identity.
+   * Undefined between the batches of one read, and for stdin (which cannot be rewound).
+   */
+  position(): FilePosition | undefined {
+    return this.path === '-' || this.identity === undefined ? undefined : this.clean;
+  }
+
+  /**
+   * Resume after `position` (before run): JSONL continues at its byte offset, CSV and JSON skip the
+   * records already handed over.
+   * @throws Error when the input is stdin, the position is of another file or format, or the file
+   * changed (another inode, a different beginning, shorter than the position).
+   */
+  async seek(position: unknown): Promise<void> {
+    if (this.path === '-') throw new Error('file source: stdin cannot be rewound: a checkpoint cannot resume it');
+    const p = position as FilePosition;
+    if (p?.path !== this.path || p.format !== this.format) {
+      throw new Error(`file source: the checkpoint is of input ${JSON.stringify(p?.path)} (${p?.format}), not ${JSON.stringify(this.path)} (${this.format})`);
+    }
+    const now = await fileIdentity(this.path, p.identity?.headBytes).catch((e: Error) => {
+      throw new Error(`file source: cannot read "${this.path}": ${e.message}`);
+    });
+    const why = sameFile(p.identity, now, this.format === 'jsonl' ? p.offset : 0);
+    if (why !== undefined) throw new Error(`file source: "${this.path}" changed since the checkpoint (${why}): refusing to resume into a different file`);
+    this.resumeAt = p;
+    this.clean = p;
+    this.records = p.records;
+    this.lines = p.line;
+    if (this.format !== 'jsonl') this.skipRecords = p.records;
   }
 
   /**
@@ -176,11 +216,27 @@ export class FileSource implements Source {
     try {
       const st = await fsp.stat(this.path);
       if (st.isDirectory()) throw new Error('it is a directory');
+      this.identity = await fileIdentity(this.path);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new Error(`file source: cannot read "${this.path}": ${msg}`);
     }
-    return createReadStream(this.path);
+    const start = this.format === 'jsonl' ? (this.resumeAt?.offset ?? 0) : 0;
+    this.fileOffset = this.lineEnd = start;
+    this.clean ??= this.cursor();
+    return createReadStream(this.path, { start });
+  }
+
+  /** Position after every record read so far (meaningful once they are all handed over). */
+  private cursor(): FilePosition {
+    return { path: this.path, format: this.format, offset: this.lineEnd, line: this.lines, records: this.records, identity: this.identity! };
+  }
+
+  /** CSV and JSON resume: true while the record just decoded is one handed over before the checkpoint. */
+  private skipped(): boolean {
+    if (this.skipRecords === 0) return false;
+    this.skipRecords--;
+    return true;
   }
 
   private async *chunks(stream: Readable): AsyncGenerator<Buffer | string> {
@@ -188,9 +244,11 @@ export class FileSource implements Source {
     for await (const chunk of stream) {
       if (this.abort.signal.aborted) return;
       let c = chunk as Buffer | string;
+      const raw = typeof c === 'string' ? Buffer.byteLength(c) : c.length;
+      this.fileOffset += raw;
       if (first) {
         first = false;
-        c = stripBom(c);
+        if (this.fileOffset === raw) c = stripBom(c);
       }
       const n = typeof c === 'string' ? Buffer.byteLength(c) : c.length;
       this.bytes += n;
@@ -203,16 +261,31 @@ export class FileSource implements Source {
     const max = this.maxLineBytes;
     const splitter = new NdjsonByteSplitter({
       maxLineBytes: max,
-      onLineBytes: (buf, start, end) => this.decoder.lineBytes(buf, start, end),
-      onLine: (line) => this.decoder.line(line),
-      onTooLarge: (preview, bytes) =>
-        this.decoder.reject(preview, 'too_large', `line of ${bytes} bytes exceeds the limit of ${max} bytes (maxLineBytes); only its start is kept`),
+      onLineBytes: (buf, start, end) => {
+        if (!this.decoder.lineBytes(buf, start, end)) return false; // decoded as text, counted in onLine
+        this.lines++;
+        return true;
+      },
+      onLine: (line) => {
+        this.lines++;
+        this.decoder.line(line);
+      },
+      onTooLarge: (preview, bytes) => {
+        this.lines++;
+        this.decoder.reject(preview, 'too_large', `line of ${bytes} bytes exceeds the limit of ${max} bytes (maxLineBytes); only its start is kept`);
+      },
     });
     for await (const chunk of this.chunks(stream)) {
       splitter.push(chunk);
+      // Newline bytes never occur inside a UTF-8 character: the last one ends the last complete line.
+      const nl = typeof chunk === 'string' ? -1 : chunk.lastIndexOf(10);
+      if (nl >= 0) this.lineEnd = this.fileOffset - (chunk.length - nl - 1);
       await this.flushIfFull(out);
     }
-    if (!this.abort.signal.aborted) splitter.end();
+    if (!this.abort.signal.aborted) {
+      splitter.end();
+      this.lineEnd = this.fileOffset;
+    }
     await this.flush(out);
   }
 
@@ -228,6 +301,7 @@ export class FileSource implements Source {
           this.checkColumns(header, mapping);
           return;
         }
+        if (this.skipped()) return;
         if (fields.length !== header.length) {
           this.decoder.reject(
             raw,
@@ -241,6 +315,7 @@ export class FileSource implements Source {
         this.decoder.record(rec, raw, true);
       },
       onBadRow: (raw, detail, rowNumber, tooLarge) => {
+        if (this.skipped()) return;
         this.decoder.reject(raw, tooLarge ? 'too_large' : 'invalid_csv', `CSV row ${rowNumber} (header = row 1): ${detail}`);
       },
     });
@@ -282,7 +357,7 @@ export class FileSource implements Source {
     }
     parts.length = 0;
     const records = findRecords(doc, this.recordsPath, `"${this.path}"`);
-    for (let i = 0; i < records.length && !this.abort.signal.aborted; i++) {
+    for (let i = this.skipRecords; i < records.length && !this.abort.signal.aborted; i++) {
       const el = records[i];
       this.decoder.record(el);
       if (this.decoder.pendingEvents + this.decoder.pendingRejects >= this.batchMax) await this.flush(out);
@@ -300,10 +375,17 @@ export class FileSource implements Source {
   private async flush(out: SourceOutput): Promise<void> {
     const { events, rejects } = this.decoder.drain();
     this.records += events.length + rejects.length;
+    // Everything decoded so far is handed over once this drain's last batch is emitted.
+    const end = this.cursor();
+    this.clean = undefined;
     if (rejects.length > 0) out.reject(rejects);
-    if (events.length === 0) return;
+    if (events.length === 0) {
+      this.clean = end;
+      return;
+    }
     if (this.pacer === null) {
       for (let i = 0; i < events.length && !this.abort.signal.aborted; i += this.batchMax) {
+        if (i + this.batchMax >= events.length) this.clean = end;
         await this.emit(out, i === 0 && events.length <= this.batchMax ? events : events.slice(i, i + this.batchMax));
       }
       return;
@@ -318,10 +400,12 @@ export class FileSource implements Source {
         if (this.abort.signal.aborted) return;
       }
       if (i + 1 - start >= this.batchMax) {
+        if (i + 1 === events.length) this.clean = end;
         await this.emit(out, events.slice(start, i + 1));
         start = i + 1;
       }
     }
+    this.clean = end;
     if (start < events.length) await this.emit(out, events.slice(start));
   }
 
@@ -329,6 +413,19 @@ export class FileSource implements Source {
     const p = out.emit(events);
     if (p) await p;
   }
+}
+
+/** A file source's checkpoint position (see FileSource.position). */
+export interface FilePosition {
+  path: string;
+  format: FileFormat;
+  /** JSONL: byte offset just after the last line handed over. */
+  offset: number;
+  /** JSONL: lines handed over (the line number of the last one). */
+  line: number;
+  /** Records handed over (events and dead letters). */
+  records: number;
+  identity: FileIdentity;
 }
 
 /** Drops a UTF-8 byte-order mark at the very start of the input (editors on Windows write one). */

@@ -67,3 +67,47 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, b: C
     throw new Error(`cannot bind JetStream consumer ${b.durable} (${b.filterSubject}) on ${stream}: ${errorMessage(err)}`);
   }
 }
+
+/** Settings of a consumer that acknowledges on checkpoints only (see resetConsumer). */
+export interface CheckpointConsumerSettings {
+  /** Redelivery delay: longer than a checkpoint interval plus the time to store one. */
+  ackWaitMs: number;
+  /** Unacked messages allowed: what arrives between two checkpoints. */
+  maxAckPending: number;
+  /** First stream sequence to deliver: after a checkpoint's, or undefined for the consumer's ack floor. */
+  startSeq?: number;
+}
+
+/**
+ * Checkpoint mode: (re)creates the durable consumer so delivery starts exactly at `startSeq` (or just
+ * after what it had acknowledged, when there is no checkpoint), with ack-all semantics (acking a
+ * message acknowledges every earlier one) and ack wait / max ack pending sized to the interval.
+ * Everything before the start sequence is covered by a checkpoint, so nothing is lost or read twice.
+ * Returns the start sequence.
+ * @throws Error naming the consumer and the server's reason.
+ */
+export async function resetConsumer(jsm: JetStreamManager, stream: string, b: ConsumerBinding, s: CheckpointConsumerSettings): Promise<number> {
+  let start = s.startSeq;
+  try {
+    const info = await jsm.consumers.info(stream, b.durable);
+    start ??= info.ack_floor.stream_seq + 1;
+    await jsm.consumers.delete(stream, b.durable);
+  } catch (err) {
+    if (!isApiCode(err, JetStreamApiCodes.ConsumerNotFound)) throw new Error(`JetStream consumer ${b.durable} on ${stream}: ${errorMessage(err)}`);
+  }
+  start ??= 1;
+  try {
+    await jsm.consumers.add(stream, {
+      durable_name: b.durable,
+      filter_subject: b.filterSubject,
+      ack_policy: AckPolicy.All,
+      ack_wait: nanos(s.ackWaitMs),
+      max_ack_pending: s.maxAckPending,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: start,
+    });
+  } catch (err) {
+    throw new Error(`cannot bind JetStream consumer ${b.durable} (${b.filterSubject}) on ${stream} from sequence ${start}: ${errorMessage(err)}`);
+  }
+  return start;
+}

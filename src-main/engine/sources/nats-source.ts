@@ -2,12 +2,14 @@
  * NATS JetStream source: durable pull consumers on a stream; each message payload is JSON (one event
  * or an array of events).
  *
- * Delivery guarantee: AT-LEAST-ONCE. A batch of messages is acknowledged only after `out.emit` has
- * taken its events (under `block`, after the emit's promise resolved). Window state lives in memory,
- * so after a crash the unacked messages are redelivered (after `ackWaitMs`) and counted again;
- * events of windows that were still open at the crash may end up in a result twice, and a result
- * already emitted before the crash may be emitted again. Under the drop policies the ingress queue
- * may shed events that were already acked. Rejected messages (bad JSON, missing fields) are
+ * Delivery without checkpoints: a batch of messages is acknowledged once `out.emit` has taken its
+ * events (under `block`, after the emit's promise resolved). Window state lives in memory, so a
+ * crash loses the acked events of windows still open. Under the drop policies the ingress queue may
+ * shed events that were already acked.
+ *
+ * Checkpoint mode (`checkpointIntervalMs` given): EXACTLY-ONCE. Messages are acked only when a
+ * stored checkpoint covers them (ack(): ack-all up to the handed-over stream sequence); seek()
+ * makes the durable consumer restart at the checkpoint's next sequence (resetConsumer). Rejected messages (bad JSON, missing fields) are
  * dead-lettered and acked, so a poison message is not redelivered forever.
  *
  * Scale-out: with `partitions: { count, mine }`, publishers send to `<base>.<partitionOf(key, count)>`
@@ -27,10 +29,14 @@ import { countBytes, deliver, errorMessage, isPromise, type SourceMetrics } from
 import { realSleep as sleep } from './pacing';
 import { connectNats } from './nats-connect';
 import { partitionBase, partitionSubjectOf } from './nats-partition';
-import { ensureConsumer, ensureStream, type ConsumerBinding } from './nats-setup';
+import { ensureConsumer, ensureStream, resetConsumer, type ConsumerBinding } from './nats-setup';
+
+/** Unacked messages a checkpointing consumer may hold (JetStream's max_ack_pending). */
+const CHECKPOINT_MAX_ACK_PENDING = 1_000_000;
 
 export interface NatsPosition {
-  consumers: Record<string, { ackedStreamSeq: number; deliveredStreamSeq: number }>;
+  /** Per durable: highest stream sequence acked / delivered / handed over in an emit. */
+  consumers: Record<string, { ackedStreamSeq: number; deliveredStreamSeq: number; emittedStreamSeq: number }>;
   redelivered: number;
   inFlight: { consumer: string; eventSeqs: number[] } | null;
 }
@@ -52,12 +58,23 @@ export class NatsSource implements Source {
   private emitChain: Promise<void> = Promise.resolve();
   private readonly flushing = new Set<Promise<void>>();
   private readonly pos: NatsPosition = { consumers: {}, redelivered: 0, inFlight: null };
+  /** Checkpoint mode: the interval (ms); messages are acked only when a checkpoint covers them. */
+  private readonly checkpointIntervalMs?: number;
+  /** Checkpoint mode: handed-over messages not acked yet, per durable, in stream order. */
+  private readonly unacked = new Map<string, JsMsg[]>();
+  /** Checkpoint mode: per durable, the last stream sequence a checkpoint covers (from seek). */
+  private resumeAfter?: Record<string, number>;
 
-  /** @throws Error (zod message) when the options are invalid. */
-  constructor(options: NatsSourceOptionsInput, deps: { metrics?: SourceMetrics; now?: () => number; name?: string } = {}) {
+  /**
+   * `checkpointIntervalMs` turns on checkpoint mode: acknowledge only what a completed checkpoint
+   * covers (ack()), resume at a checkpoint's sequence (seek()).
+   * @throws Error (zod message) when the options are invalid.
+   */
+  constructor(options: NatsSourceOptionsInput, deps: { metrics?: SourceMetrics; now?: () => number; name?: string; checkpointIntervalMs?: number } = {}) {
     this.options = natsSourceOptionsSchema.parse(options);
     this.metrics = deps.metrics;
     this.now = deps.now;
+    this.checkpointIntervalMs = deps.checkpointIntervalMs;
     this.name = deps.name ?? 'nats';
     this.stopped = new Promise((r) => (this.markStopped = r));
   }
@@ -98,8 +115,16 @@ export class NatsSource implements Source {
       await ensureStream(jsm, o.stream, streamSubjects, o.createStream);
       const bindings = this.bindings();
       for (const b of bindings) {
-        await ensureConsumer(jsm, o.stream, b, o.ackWaitMs);
-        this.pos.consumers[b.durable] = { ackedStreamSeq: 0, deliveredStreamSeq: 0 };
+        let start = 1;
+        if (this.checkpointIntervalMs === undefined) await ensureConsumer(jsm, o.stream, b, o.ackWaitMs);
+        else {
+          // Unacked messages must not come back while a checkpoint may still cover them.
+          const ackWaitMs = Math.max(o.ackWaitMs, 3 * this.checkpointIntervalMs + 10_000);
+          const after = this.resumeAfter?.[b.durable];
+          start = await resetConsumer(jsm, o.stream, b, { ackWaitMs, maxAckPending: CHECKPOINT_MAX_ACK_PENDING, startSeq: after === undefined ? undefined : after + 1 });
+        }
+        this.pos.consumers[b.durable] = { ackedStreamSeq: start - 1, deliveredStreamSeq: start - 1, emittedStreamSeq: start - 1 };
+        this.unacked.set(b.durable, []);
       }
       if (this.stopping) return;
       const js = jetstream(nc);
@@ -159,7 +184,16 @@ export class NatsSource implements Source {
     const rejects: DeadLetter[] = [];
     let bytes = 0;
     const cpos = this.pos.consumers[consumer];
+    const checkpointed = this.checkpointIntervalMs !== undefined;
+    const held = this.unacked.get(consumer)!;
+    let emittedUpTo = cpos.emittedStreamSeq;
     for (const m of msgs) {
+      if (checkpointed) {
+        // Redelivered although handed over already (a slow checkpoint): keep it only to ack.
+        if (m.seq <= emittedUpTo) continue;
+        emittedUpTo = m.seq;
+        held.push(m);
+      }
       bytes += m.data.length;
       if (m.redelivered) this.pos.redelivered++;
       if (m.seq > cpos.deliveredStreamSeq) cpos.deliveredStreamSeq = m.seq;
@@ -181,6 +215,8 @@ export class NatsSource implements Source {
     const emit = async () => {
       if (this.killed) return;
       this.pos.inFlight = { consumer, eventSeqs };
+      // The position handed to a checkpoint at this emit covers this batch.
+      cpos.emittedStreamSeq = emittedUpTo;
       try {
         const p = deliver(this.name, out, this.metrics, { events, rejects });
         if (isPromise(p)) await p;
@@ -192,7 +228,7 @@ export class NatsSource implements Source {
     const run = this.emitChain.then(emit);
     this.emitChain = run.catch(() => undefined);
     await run;
-    if (this.killed) return; // crashed: nothing in flight is acked
+    if (this.killed || checkpointed) return; // crashed: nothing in flight is acked; checkpoint mode: ack()
     let maxSeq = cpos.ackedStreamSeq;
     for (const m of msgs) {
       m.ack();
@@ -238,9 +274,41 @@ export class NatsSource implements Source {
     return this.stopPromise;
   }
 
-  /** Acked / delivered stream sequences per consumer, redeliveries, and the in-flight batch's sequences. */
-  position(): NatsPosition {
+  /**
+   * Checkpoint mode: resume after the stream sequences a checkpoint covers (before run()). The
+   * durable consumers are recreated to deliver from the next sequence on.
+   * @throws Error when the position is of another stream.
+   */
+  async seek(position: unknown): Promise<void> {
+    const p = position as NatsPosition & { stream?: string };
+    if (p?.stream !== this.options.stream) throw new Error(`${this.name}: the checkpoint is of stream ${JSON.stringify(p?.stream)}, not ${JSON.stringify(this.options.stream)}`);
+    this.resumeAfter = Object.fromEntries(Object.entries(p.consumers).map(([d, c]) => [d, c.emittedStreamSeq]));
+  }
+
+  /**
+   * Checkpoint mode: a stored checkpoint covers `position`: acknowledges, per consumer, every message
+   * up to its handed-over sequence (one ack-all per consumer).
+   */
+  ack(position: unknown): void {
+    const p = position as NatsPosition;
+    for (const [durable, c] of Object.entries(p.consumers)) {
+      const held = this.unacked.get(durable);
+      if (held === undefined) continue;
+      let last: JsMsg | undefined;
+      let n = 0;
+      while (n < held.length && held[n].seq <= c.emittedStreamSeq) last = held[n++];
+      if (last === undefined) continue;
+      held.splice(0, n);
+      last.ack();
+      const cpos = this.pos.consumers[durable];
+      if (cpos !== undefined && last.seq > cpos.ackedStreamSeq) cpos.ackedStreamSeq = last.seq;
+    }
+  }
+
+  /** Acked / delivered / handed-over stream sequences per consumer, redeliveries, and the in-flight batch's sequences. */
+  position(): NatsPosition & { stream: string } {
     return {
+      stream: this.options.stream,
       consumers: Object.fromEntries(Object.entries(this.pos.consumers).map(([k, v]) => [k, { ...v }])),
       redelivered: this.pos.redelivered,
       inFlight: this.pos.inFlight ? { consumer: this.pos.inFlight.consumer, eventSeqs: [...this.pos.inFlight.eventSeqs] } : null,

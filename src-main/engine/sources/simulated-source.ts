@@ -44,15 +44,27 @@ export interface SimulatedSourceOptions {
   sleep?: SleepFn;
 }
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
+/**
+ * mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). `state` is its whole state
+ * (a checkpoint saves it, so a restored simulation continues the same stream).
+ */
+export function mulberry32(seed: number): (() => number) & { state: number } {
+  const next = () => {
+    let a = (next.state = (next.state + 0x6d2b79f5) | 0);
     let t = Math.imul(a ^ (a >>> 15), 1 | a);
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    a = t ^ (t >>> 14);
+    return (a >>> 0) / 4294967296;
   };
+  next.state = seed | 0;
+  return next;
+}
+
+/** The simulation's checkpoint position: its PRNG state, every sensor's current value, records generated. */
+export interface SimPosition {
+  rngState: number;
+  values: number[];
+  generatedRecords: number;
 }
 
 /** Format sensor ids `sensor-01` … with at least two digits. */
@@ -84,7 +96,7 @@ export class SimulatedSource implements Source {
   private values = new Float64Array(0);
   private readonly mean: number;
   private readonly spread: number;
-  private readonly rng: () => number;
+  private readonly rng: (() => number) & { state: number };
   private readonly now: () => number;
   private readonly sleep: SleepFn;
   private readonly batchMax: number;
@@ -137,9 +149,24 @@ export class SimulatedSource implements Source {
     this.malformedRate = check('malformedRate', r, 0, 1);
   }
 
-  /** Records generated so far (valid + malformed). */
-  position(): { generatedRecords: number } {
-    return { generatedRecords: this.generated };
+  /** Where the simulated stream stands after the records generated so far (valid + malformed). */
+  position(): SimPosition {
+    return { rngState: this.rng.state, values: Array.from(this.values), generatedRecords: this.generated };
+  }
+
+  /**
+   * Continues the stream of an earlier run from `position` (same seed and sensors, so the same
+   * keys and values follow; event times are processing time, as always).
+   * @throws Error when the position is of another number of sensors.
+   */
+  async seek(position: unknown): Promise<void> {
+    const p = position as SimPosition;
+    if (!Array.isArray(p?.values) || p.values.length !== this.values.length) {
+      throw new Error(`sim source: the checkpoint is of ${p?.values?.length ?? '?'} sensors, this simulation has ${this.values.length}`);
+    }
+    this.rng.state = p.rngState;
+    this.values.set(p.values);
+    this.generated = p.generatedRecords;
   }
 
   /** Generate until stop(). Rejects if already running. */

@@ -68,6 +68,8 @@ export interface SourceDeps {
   now?: () => number;
   /** HTTP ingest: true while the ingress queue is full under a drop policy (answers 429). */
   isSaturated?: () => boolean;
+  /** Checkpoints are on, every this many ms: a broker source acknowledges only what a checkpoint covers. */
+  checkpointIntervalMs?: number;
 }
 
 /**
@@ -88,7 +90,7 @@ export async function createSource(config: SourceConfig, deps: SourceDeps = {}):
     }
     case 'nats': {
       const { type: _t, ...opts } = config;
-      return new (await import('./nats-source')).NatsSource(opts, { metrics, now });
+      return new (await import('./nats-source')).NatsSource(opts, { metrics, now, checkpointIntervalMs: deps.checkpointIntervalMs });
     }
     case 'http': {
       const { type: _t, ...opts } = config;

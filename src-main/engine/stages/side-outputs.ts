@@ -3,6 +3,7 @@
  * configured), rotated by size with a total cap (what the cap deletes is counted), and handed to
  * listeners (the app shows them).
  */
+import type { JsonlCommitPoint } from '../checkpoint/jsonl-commit';
 import { JsonlWriter } from '../sinks/jsonl-writer';
 import type { SinkMetrics } from '../sinks/sink-metrics';
 
@@ -54,6 +55,17 @@ export class SideOutput<T> {
   /** Creates the file now (truncated unless appending), so an empty side output still leaves a file. */
   async open(): Promise<void> {
     await this.writer?.open();
+  }
+
+  /** Checkpoints: everything pushed so far made durable; undefined when there is no file. */
+  async commitPoint(): Promise<JsonlCommitPoint | undefined> {
+    await this.pending;
+    return this.writer?.commitPoint();
+  }
+
+  /** Recovery: takes the file back to a checkpoint's commit point (before anything is pushed). */
+  async resumeFrom(point: JsonlCommitPoint | undefined): Promise<void> {
+    if (point !== undefined) await this.writer?.resumeFrom(point);
   }
 
   /** Flushes and closes the file. */

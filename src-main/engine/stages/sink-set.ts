@@ -98,6 +98,25 @@ export class SinkSet {
     return blocked === undefined ? undefined : Promise.all(blocked);
   }
 
+  /**
+   * Checkpoints: waits until every sink has taken what was offered so far, then collects the commit
+   * points of the configured sinks that have them, by sink configuration.
+   */
+  async commitPoints(): Promise<Array<{ key: string; point: unknown }>> {
+    await Promise.all(this.stages.map((s) => s.settled()));
+    const points: Array<{ key: string; point: unknown }> = [];
+    for (const r of this.configured) if (r.stage.sink.commitPoint !== undefined) points.push({ key: r.key, point: await r.stage.sink.commitPoint() });
+    return points;
+  }
+
+  /** Recovery, before the first result: each configured sink takes back what it wrote after its commit point. */
+  async resumeFrom(points: ReadonlyArray<{ key: string; point: unknown }>): Promise<void> {
+    for (const { key, point } of points) {
+      const sink = this.configured.find((r) => r.key === key)?.stage.sink;
+      await sink?.resumeFrom?.(point);
+    }
+  }
+
   /** Delivers what every sink holds, then closes them all. */
   async closeAll(): Promise<void> {
     await Promise.all(this.stages.map((s) => s.close()));

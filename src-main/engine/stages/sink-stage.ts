@@ -13,6 +13,8 @@ import type { Clock } from '../time/clock';
 export class SinkStage {
   readonly queue: BoundedQueue<WindowResult>;
   private readonly pump: Promise<void>;
+  /** A batch taken from the queue is being written. */
+  private writing = false;
 
   constructor(
     readonly sink: Sink,
@@ -51,6 +53,15 @@ export class SinkStage {
     }
   }
 
+  /**
+   * Resolves once everything offered so far has been handed to the sink (queue empty, no write in
+   * flight): a checkpoint then asks the sink for its commit point.
+   */
+  async settled(): Promise<void> {
+    do await this.clock.yieldToIo();
+    while (this.queue.depth > 0 || this.writing);
+  }
+
   /** Delivers what is queued, then closes the sink. Nothing accepted is lost. */
   async close(): Promise<void> {
     this.queue.close();
@@ -68,6 +79,7 @@ export class SinkStage {
     for (;;) {
       const batch = await this.queue.take();
       if (batch === null) return;
+      this.writing = true;
       const t0 = this.clock.monotonicMs();
       try {
         await this.sink.write(batch);
@@ -77,6 +89,7 @@ export class SinkStage {
         this.metrics.errors(this.sink.name, 'sink', 'write_failed', batch.length);
         this.log('error', `sink ${this.sink.name}: ${batch.length} results not delivered: ${(e as Error).message}`);
       }
+      this.writing = false;
       this.queue.addBusyMs(this.clock.monotonicMs() - t0);
     }
   }

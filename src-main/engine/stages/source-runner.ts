@@ -23,6 +23,21 @@ export interface SourceRunnerDeps {
   log: (level: 'info' | 'warn' | 'error', msg: string) => void;
   /** Called when the running source ended or failed (not after stop()). */
   onEnded: (source: Source) => void;
+  /** Checkpoint interval (ms) when checkpoints are on: broker sources then ack on checkpoints only. */
+  checkpointIntervalMs?: number;
+}
+
+/**
+ * A checkpoint barrier on the source: `position` covers every event handed to the ingress queue
+ * (once `enqueued` resolves), and no further event enters until `release()`.
+ */
+export interface SourceBarrier {
+  source?: Source;
+  /** The source's position; undefined when there is no source or it has no position. */
+  position: unknown;
+  /** Resolves once the events the position covers are all in the ingress queue. */
+  enqueued: Promise<unknown>;
+  release: () => void;
 }
 
 /** Owns the running source. */
@@ -30,6 +45,12 @@ export class SourceRunner {
   private source?: Source;
   private running?: Promise<void>;
   private failure?: string;
+  /** Closed while a checkpoint barrier holds the source: emits wait on it, like the pause gate. */
+  private hold?: Promise<void>;
+  /** A barrier waiting for the source's next clean position. */
+  private wanted?: () => boolean;
+  /** The last ingress put that had to wait (block backpressure). */
+  private lastPut: Promise<unknown> = Promise.resolve();
 
   /** @param hostSource a source built by the host, run by the first start() instead of the configured one. */
   constructor(
@@ -41,6 +62,9 @@ export class SourceRunner {
   get firstFailure(): string | undefined {
     return this.failure;
   }
+
+  /** The source stopped or ended last (its final position is the end of a run's input). */
+  lastStopped?: Source;
 
   /** The running source, if any. */
   get current(): Source | undefined {
@@ -67,13 +91,53 @@ export class SourceRunner {
         metrics,
         now: () => clock.now(),
         isSaturated: () => ingress.policy !== 'block' && ingress.depth >= ingress.capacity,
+        checkpointIntervalMs: this.deps.checkpointIntervalMs,
       }))
     );
   }
 
-  /** Builds (or takes the host's) source and runs it. @throws Error when the source cannot be built. */
-  async start(config: SourceConfig): Promise<void> {
-    this.run(await this.build(config), config);
+  /**
+   * Builds (or takes the host's) source, rewinds it to `position` (a checkpoint's) if given, and runs it.
+   * @throws Error when the source cannot be built or cannot resume at `position`.
+   */
+  async start(config: SourceConfig, position?: unknown): Promise<void> {
+    const source = await this.build(config);
+    if (position !== undefined) {
+      if (source.seek === undefined) throw new Error(`source ${source.name} cannot resume from a checkpoint position`);
+      await source.seek(position);
+    }
+    this.run(source, config);
+  }
+
+  /**
+   * Checkpoint barrier: resolves once the source stands at a clean position (at once if it does now,
+   * else at its next emit that reaches one) and holds it there until `release()`. A source without
+   * positions (or no source) is held at once, with position undefined.
+   */
+  barrier(): Promise<SourceBarrier> {
+    let open!: () => void;
+    const held = new Promise<void>((r) => (open = r));
+    const release = (): void => {
+      if (this.hold === held) this.hold = undefined;
+      open();
+    };
+    const source = this.source;
+    const capture = (): SourceBarrier => {
+      this.hold = held;
+      return { source, position: source?.position?.(), enqueued: this.lastPut, release };
+    };
+    if (source?.position === undefined || source.position() !== undefined) return Promise.resolve(capture());
+    return new Promise<SourceBarrier>((resolve) => {
+      this.wanted = () => {
+        if (this.source !== source) {
+          resolve({ source: undefined, position: undefined, enqueued: this.lastPut, release });
+          return true;
+        }
+        if (source.position!() === undefined) return false;
+        resolve(capture());
+        return true;
+      };
+    });
   }
 
   /** Runs a source from {@link build}; `config` is the configuration it was built from. */
@@ -97,6 +161,7 @@ export class SourceRunner {
   release(source: Source): void {
     if (this.source !== source) return;
     this.source = undefined;
+    this.lastStopped = source;
     this.deps.metrics.connectionState(source.name, 'stopped');
   }
 
@@ -104,7 +169,9 @@ export class SourceRunner {
   async stop(): Promise<void> {
     const source = this.source;
     this.source = undefined;
+    if (this.wanted?.() === true) this.wanted = undefined;
     if (source === undefined) return;
+    this.lastStopped = source;
     await this.deps.lifecycle.withGateOpen(async () => {
       await source.stop();
       await this.running;
@@ -119,19 +186,31 @@ export class SourceRunner {
         if (events.length === 0) return;
         metrics.received(name, 'source', events.length);
         metrics.sent(name, 'source', events.length);
-        const gate = lifecycle.pauseGate;
-        if (gate !== undefined) return gate.then(() => this.enqueue(events));
-        return this.enqueue(events);
+        const gate = lifecycle.pauseGate ?? this.hold;
+        if (gate !== undefined) return gate.then(() => this.enqueueAtBarrier(events));
+        return this.enqueueAtBarrier(events);
       },
       reject: (records) => {
         if (records.length === 0) return;
         const byReason = new Map<DeadLetter['reason'], number>();
         for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + (r.count ?? 1));
         for (const [reason, n] of byReason) metrics.rejected(reason, n);
-        deadLetters.push(records);
+        // Held by a checkpoint barrier: these records lie after the cut, like the events held.
+        if (this.hold !== undefined) void this.hold.then(() => deadLetters.push(records));
+        else deadLetters.push(records);
       },
       bytesIn: (bytes) => metrics.bytesIn(name, bytes),
     };
+  }
+
+  /** Enqueues, then lets a waiting checkpoint barrier check the source's position. */
+  private enqueueAtBarrier(events: StreamEvent[]): Promise<void> | void {
+    const put = this.enqueue(events);
+    if (put !== undefined) this.lastPut = put;
+    if (this.wanted === undefined || !this.wanted()) return put;
+    this.wanted = undefined;
+    const held = this.hold;
+    return put === undefined ? held : Promise.all([put, held]).then(() => {});
   }
 
   private enqueue(events: StreamEvent[]): Promise<void> | void {
