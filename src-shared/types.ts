@@ -154,3 +154,46 @@ export interface MetricsSnapshot {
   /** Event-to-result latency quantiles, seconds (null until a result was emitted). */
   latencySeconds: { p50: number | null; p99: number | null };
 }
+
+/** The settings a what-if run replays the retained history with (durations in ms). */
+export interface WhatIfSettings {
+  window: WindowSpec;
+  alertThreshold: number;
+  maxOutOfOrdernessMs: number;
+  allowedLatenessMs: number;
+}
+
+/** Extremes of one key over the windows of a what-if run. */
+export interface WhatIfKeyExtremes {
+  sensorId: string;
+  /** Smallest / greatest value in any window of the key. */
+  min: number;
+  max: number;
+  /** Events above the threshold, over the key's on-time firings. */
+  alerts: number;
+  windows: number;
+}
+
+/** What one replay of the retained history produced, under one set of settings. */
+export interface WhatIfSummary {
+  settings: WhatIfSettings;
+  /** Events replayed. */
+  events: number;
+  /** On-time firings (one per key and window). */
+  windows: number;
+  /** Re-emissions by late-but-allowed events (counted apart from `windows`). */
+  updates: number;
+  /** Events above the threshold, summed over on-time firings. */
+  alerts: number;
+  /** On-time firings with at least one alert. */
+  alertWindows: number;
+  lateEvents: number;
+  /** Windows that were still open at the end of the history (fired with what they held, as `process` does at end of input). */
+  openAtEnd: number;
+  /** Windows starting at or before the history's `completeAfterMs`: some of their events may have been overwritten. */
+  partialWindows: number;
+  /** Distinct keys with at least one window. */
+  keys: number;
+  /** The keys with the greatest max (at most 20), greatest first. */
+  topKeys: WhatIfKeyExtremes[];
+}
