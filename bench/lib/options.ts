@@ -17,6 +17,8 @@ export interface BenchOptions {
   dayKeys: number[];
   /** Events of the memory row (one key, one window). */
   memoryEvents: number;
+  /** Retained events replayed by each what-if recompute row (issue 14). */
+  whatIfEvents: number;
   /** Events of the HTTP ingest row. */
   httpEvents: number;
   childTimeoutMs: number;
@@ -27,7 +29,7 @@ export interface BenchOptions {
 
 /** Usage text. */
 export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
-  [--memory-events N] [--skip contenders,process,http,memory,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+  [--memory-events N] [--whatif-events N] [--skip contenders,process,http,memory,whatif,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -41,6 +43,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       keys: { type: 'string' },
       'day-keys': { type: 'string' },
       'memory-events': { type: 'string' },
+      'whatif-events': { type: 'string' },
       skip: { type: 'string' },
       only: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -67,6 +70,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     otherKeys: keys ?? (quick ? [10_000] : [100, 10_000]),
     dayKeys: values['day-keys'] !== undefined ? String(values['day-keys']).split(',').map((k) => num(k, 1)) : keys ?? (quick ? [100] : [100, 10_000]),
     memoryEvents: num(values['memory-events'], quick ? 1_000_000 : 10_000_000),
+    whatIfEvents: num(values['whatif-events'], quick ? 1_000_000 : 10_000_000),
     httpEvents: quick ? 300_000 : 2_000_000,
     childTimeoutMs: quick ? 25_000 : 300_000,
     rendererMs: quick ? 3000 : 5000,

@@ -56,6 +56,11 @@ export interface PipelineOptions {
   onSourceEnd?: 'stop' | 'continue';
   /** How often idle-timeout and processing-time watermarks are checked, ms (default 100). */
   tickMs?: number;
+  /**
+   * Sees every batch as it enters the window operator, in arrival order, after processing-time
+   * stamping (the retained history taps here). Must not keep or change the events.
+   */
+  onOperatorInput?: (batch: readonly StreamEvent[]) => void;
 }
 
 interface RunningSink {
@@ -79,6 +84,7 @@ export class Pipeline {
   private sourceRun?: Promise<void>;
   private hostSource?: Source;
   private readonly onSourceEnd: 'stop' | 'continue';
+  private readonly onOperatorInput?: (batch: readonly StreamEvent[]) => void;
   private sinks: RunningSink[] = [];
   private readonly hostSinks: SinkStage[] = [];
   private readonly resultListeners = new Set<(batch: WindowResult[]) => void>();
@@ -117,6 +123,7 @@ export class Pipeline {
     for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
     this.hostSource = opts.source;
     this.onSourceEnd = opts.onSourceEnd ?? 'stop';
+    this.onOperatorInput = opts.onOperatorInput;
     this.finished = new Promise((resolve) => (this.finish = resolve));
   }
 
@@ -422,6 +429,7 @@ export class Pipeline {
       const arrival = this.now();
       if (this.cfg.timeMode === 'processing') for (const e of batch) e.timestamp = arrival;
       this.lastArrivalMs = arrival;
+      this.onOperatorInput?.(batch);
       const accepted = this.operator.process(batch, arrival, this.out);
       this.metrics.received('window', 'operator', batch.length);
       this.metrics.processed(accepted);
