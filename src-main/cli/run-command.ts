@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, parseConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
-import { deepMerge } from '../engine/pipeline/config-patch';
+import { deepMerge } from '../engine/stages/config-patch';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 import { printSummary } from './summary';
 

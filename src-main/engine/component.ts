@@ -2,6 +2,7 @@
  * The two interfaces every plug-in of the engine implements: sources produce event batches, sinks
  * consume result batches. The pipeline owns the queues between them; components never see each other.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeadLetter, StreamEvent, WindowResult } from '../../src-shared/types';
 
 /**
@@ -33,6 +34,13 @@ export interface Source {
   stop(): Promise<void>;
   /** Serializable read position for checkpoints (offset, sequence, …); undefined if not resumable. */
   position?(): unknown;
+  /** Changes the event rate in place (simulated sensors), instead of a restart of the source. */
+  setRate?(rateEventsPerSec: number): void;
+  /**
+   * Answers an HTTP request on the engine's metrics server (HTTP ingest); resolves false when the
+   * request is not for this source.
+   */
+  handle?(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
 }
 
 /** A consumer of window results: console, JSONL file, webhook, WebSocket, … */
@@ -47,4 +55,6 @@ export interface Sink {
   write(results: WindowResult[]): Promise<void>;
   /** Flush everything accepted so far and release resources. Nothing accepted may be lost. */
   close(): Promise<void>;
+  /** Resolves once the sink can take results (a server listens); rejects if it cannot start. */
+  ready?(): Promise<unknown>;
 }

@@ -3,35 +3,33 @@
  * sink → sinks, with late events and dead letters as side outputs and every stage reporting to
  * the metrics registry. The same class serves the CLI (`process` replay, `run` live), the Electron
  * main process and the web host.
+ *
+ * This file only wires the stages (in `stages/`), each with one job: {@link Lifecycle} (states and
+ * pause gate), {@link SourceRunner} (the source and its switching), {@link OperatorLoop} (the window
+ * operator over the ingress queue), {@link WatermarkDriver} (idle and processing-time watermarks),
+ * {@link ResultFanout} and {@link SinkSet} (results to listeners and sinks), {@link MetricsEndpoint}
+ * and {@link LogBus}. All of them read time from one injected {@link Clock}.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DeadLetter, LateEvent, StreamEvent, WindowResult } from '../../src-shared/types';
-import type { Sink, Source, SourceOutput } from './component';
+import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
-import { startMetricsServer } from './metrics/metrics-server';
-import { mergeConfigPatch } from './pipeline/config-patch';
-import { SideOutput } from './pipeline/side-outputs';
-import { SinkStage } from './pipeline/sink-stage';
 import { BoundedQueue } from './queue/bounded-queue';
-import { createSink, type SinkConfig } from './sinks/sink-factory';
-import { createSource } from './sources/source-config';
+import { mergeConfigPatch } from './stages/config-patch';
+import { Lifecycle, type PipelineState } from './stages/lifecycle';
+import { LogBus, type LogLine } from './stages/log-bus';
+import { MetricsEndpoint } from './stages/metrics-endpoint';
+import { OperatorLoop } from './stages/operator-loop';
+import { ResultFanout } from './stages/result-fanout';
+import { SideOutput } from './stages/side-outputs';
+import { SinkSet } from './stages/sink-set';
+import { SourceRunner } from './stages/source-runner';
+import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
+import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
-import { emptyOutput, type WindowOperator } from './windows/window-operator';
+import type { WindowOperator } from './windows/window-operator';
 
-/** Longest stretch (ms) the operator loop runs before yielding to timers and I/O. */
-const YIELD_EVERY_MS = 20;
-
-/** Lifecycle of a pipeline. */
-export type PipelineState = 'idle' | 'running' | 'paused' | 'stopping' | 'stopped';
-
-/** One log line for the UI and the CLI's stderr. */
-export interface LogLine {
-  level: 'info' | 'warn' | 'error';
-  msg: string;
-  /** Processing time, ms since epoch. */
-  at: number;
-}
+export type { LogLine, PipelineState };
 
 /** A config patch: any subset of fields, nested objects merged, arrays replaced. */
 export type PipelineConfigPatch = { [K in keyof PipelineConfig]?: PipelineConfig[K] extends object ? unknown : PipelineConfig[K] };
@@ -39,8 +37,8 @@ export type PipelineConfigPatch = { [K in keyof PipelineConfig]?: PipelineConfig
 /** Options not part of the user's configuration. */
 export interface PipelineOptions {
   metrics?: EngineMetrics;
-  /** Processing-time clock, ms since epoch. */
-  now?: () => number;
+  /** Processing time, timers and yields (default the system clock; tests pass a VirtualClock). */
+  clock?: Clock;
   /** Extra sinks built by the host (for example the app's in-memory frame stream). */
   hostSinks?: Sink[];
   /**
@@ -63,68 +61,61 @@ export interface PipelineOptions {
   onOperatorInput?: (batch: readonly StreamEvent[]) => void;
 }
 
-interface RunningSink {
-  key: string;
-  stage: SinkStage;
-}
-
-type HttpHandler = { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
-
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
 export class Pipeline {
   readonly metrics: EngineMetrics;
   private cfg: PipelineConfig;
-  private st: PipelineState = 'idle';
-  private readonly now: () => number;
-  private readonly tickMs: number;
+  private readonly clock: Clock;
+  private readonly lifecycle = new Lifecycle();
+  private readonly logs: LogBus;
   private readonly ingress: BoundedQueue<StreamEvent>;
-  private operator: WindowOperator;
-  private out = emptyOutput();
-  private source?: Source;
-  private sourceRun?: Promise<void>;
-  private hostSource?: Source;
-  private readonly onSourceEnd: 'stop' | 'continue';
-  private readonly onOperatorInput?: (batch: readonly StreamEvent[]) => void;
-  private sinks: RunningSink[] = [];
-  private readonly hostSinks: SinkStage[] = [];
-  private readonly resultListeners = new Set<(batch: WindowResult[]) => void>();
-  private readonly logListeners = new Set<(line: LogLine) => void>();
   private readonly late: SideOutput<LateEvent>;
   private readonly deadLetters: SideOutput<DeadLetter>;
-  private operatorLoop?: Promise<void>;
-  private ticker?: ReturnType<typeof setInterval>;
-  private lastArrivalMs = 0;
-  /** The operator loop is waiting for the next batch (everything taken so far is processed). */
-  private awaitingInput = false;
-  private gate?: { promise: Promise<void>; open: () => void };
-  private server?: { url: string; port: number; close(): Promise<void> };
-  private finished!: Promise<void>;
-  private finish!: () => void;
+  private readonly sinks: SinkSet;
+  private readonly fanout: ResultFanout;
+  private readonly loop: OperatorLoop;
+  private readonly sources: SourceRunner;
+  private readonly ticker: WatermarkDriver;
+  private readonly endpoint: MetricsEndpoint;
+  private readonly onSourceEnd: 'stop' | 'continue';
   private stopping?: Promise<void>;
-  private failure?: string;
 
   /** Validates `config` (throws ConfigError) and builds the stages; nothing runs until start(). */
   constructor(config: PipelineConfig | unknown, opts: PipelineOptions = {}) {
     this.cfg = parseConfig(config);
-    this.metrics = opts.metrics ?? new EngineMetrics();
-    this.now = opts.now ?? Date.now;
-    this.tickMs = opts.tickMs ?? 100;
+    const clock = (this.clock = opts.clock ?? systemClock);
+    const metrics = (this.metrics = opts.metrics ?? new EngineMetrics({ now: () => clock.now() }));
+    this.onSourceEnd = opts.onSourceEnd ?? 'stop';
+    this.logs = new LogBus(clock);
+    const log = (level: LogLine['level'], msg: string): void => this.logs.log(level, msg);
     this.ingress = new BoundedQueue<StreamEvent>({
       name: 'ingress',
       maxEvents: this.cfg.queues.ingress.maxEvents,
       policy: this.cfg.queues.ingress.policy,
-      onDrop: this.metrics.dropHandler('ingress'),
-      now: this.now,
+      onDrop: metrics.dropHandler('ingress'),
+      now: () => clock.now(),
     });
-    this.metrics.registerQueue(this.ingress);
-    this.operator = this.buildOperator();
-    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => this.log('error', `late output: ${m}`));
-    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => this.log('error', `dead-letter output: ${m}`));
-    for (const sink of opts.hostSinks ?? []) this.hostSinks.push(this.stageFor(sink));
-    this.hostSource = opts.source;
-    this.onSourceEnd = opts.onSourceEnd ?? 'stop';
-    this.onOperatorInput = opts.onOperatorInput;
-    this.finished = new Promise((resolve) => (this.finish = resolve));
+    metrics.registerQueue(this.ingress);
+    this.late = new SideOutput<LateEvent>(this.cfg.lateOutput, (m) => log('error', `late output: ${m}`));
+    this.deadLetters = new SideOutput<DeadLetter>(this.cfg.deadLetter, (m) => log('error', `dead-letter output: ${m}`));
+    this.sinks = new SinkSet({ metrics, clock, log });
+    for (const sink of opts.hostSinks ?? []) this.sinks.addHost(sink, this.cfg.queues.sink);
+    this.fanout = new ResultFanout({ metrics, late: this.late, sinks: this.sinks, watermark: () => this.loop.current.watermark });
+    this.loop = new OperatorLoop({
+      ingress: this.ingress,
+      clock,
+      metrics,
+      buildOperator: () => this.buildOperator(),
+      processingTime: () => this.cfg.timeMode === 'processing',
+      publish: (out) => this.fanout.publish(out),
+      onInput: opts.onOperatorInput,
+    });
+    this.sources = new SourceRunner(
+      { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s) },
+      opts.source,
+    );
+    this.ticker = new WatermarkDriver(clock, opts.tickMs ?? 100, (nowMs) => this.tick(nowMs));
+    this.endpoint = new MetricsEndpoint(metrics, (req, res) => this.sources.handle(req, res));
   }
 
   /** The validated configuration in force. */
@@ -133,37 +124,36 @@ export class Pipeline {
   }
 
   get state(): PipelineState {
-    return this.st;
+    return this.lifecycle.state;
   }
 
   /** Current watermark (ms since epoch), −Infinity before the first event. */
   get watermark(): number {
-    return this.operator.watermark;
+    return this.loop.current.watermark;
   }
 
   /** Aggregates held by the window operator (memory is proportional to it). */
   get stateSize(): number {
-    return this.operator.stateSize();
+    return this.loop.current.stateSize();
   }
 
   /** Where the metrics server listens, after start() (undefined when disabled). */
   get metricsServer(): { url: string; port: number } | undefined {
-    return this.server === undefined ? undefined : { url: this.server.url, port: this.server.port };
+    return this.endpoint.address;
   }
 
   /** The first source failure (`source NAME failed: reason`), if any: the CLI exits non-zero on it. */
   get sourceFailure(): string | undefined {
-    return this.failure;
+    return this.sources.firstFailure;
   }
 
   /** Resolves once the pipeline has stopped: after stop(), or at the end of a finite source. */
   get done(): Promise<void> {
-    return this.finished;
+    return this.lifecycle.done;
   }
 
   onResults(cb: (batch: WindowResult[]) => void): () => void {
-    this.resultListeners.add(cb);
-    return () => this.resultListeners.delete(cb);
+    return this.fanout.onResults(cb);
   }
 
   onLate(cb: (batch: LateEvent[]) => void): () => void {
@@ -175,8 +165,7 @@ export class Pipeline {
   }
 
   onLog(cb: (line: LogLine) => void): () => void {
-    this.logListeners.add(cb);
-    return () => this.logListeners.delete(cb);
+    return this.logs.subscribe(cb);
   }
 
   /**
@@ -184,48 +173,30 @@ export class Pipeline {
    * @throws Error if a sink or the metrics server cannot start (port in use, bad path).
    */
   async start(): Promise<void> {
-    if (this.st !== 'idle') throw new Error(`pipeline cannot start from state ${this.st}`);
+    if (this.lifecycle.state !== 'idle') throw new Error(`pipeline cannot start from state ${this.lifecycle.state}`);
     await Promise.all([this.late.open(), this.deadLetters.open()]);
-    for (const sc of this.cfg.sinks) await this.addSink(sc);
-    if (this.cfg.metrics !== false) {
-      this.server = await startMetricsServer({
-        metrics: this.metrics,
-        host: this.cfg.metrics.host,
-        port: this.cfg.metrics.port,
-        extraRoutes: (req, res) => {
-          const s = this.source as Partial<HttpHandler> | undefined;
-          return typeof s?.handle === 'function' ? s.handle(req, res) : false;
-        },
-      });
-    }
-    this.st = 'running';
-    this.operatorLoop = this.runOperator();
-    this.ticker = setInterval(() => this.tick(), this.tickMs);
-    this.ticker.unref?.();
+    await this.sinks.reconcile(this.cfg.sinks, this.cfg.queues.sink);
+    await this.endpoint.start(this.cfg.metrics);
+    this.lifecycle.begin();
+    this.loop.start();
+    this.ticker.start();
     try {
-      await this.startSource();
+      await this.sources.start(this.cfg.source);
     } catch (e) {
       await this.stop();
       throw e;
     }
-    this.log('info', `pipeline started: source ${this.cfg.source.type}, window ${JSON.stringify(this.cfg.window)}`);
+    this.logs.log('info', `pipeline started: source ${this.cfg.source.type}, window ${JSON.stringify(this.cfg.window)}`);
   }
 
   /** Stops reading (the source pauses under backpressure semantics); windows keep their state. */
   pause(): void {
-    if (this.st !== 'running') return;
-    let open!: () => void;
-    const promise = new Promise<void>((r) => (open = r));
-    this.gate = { promise, open };
-    this.st = 'paused';
+    this.lifecycle.pause();
   }
 
   /** Resumes reading after pause(). */
   resume(): void {
-    if (this.st !== 'paused') return;
-    this.gate?.open();
-    this.gate = undefined;
-    this.st = 'running';
+    this.lifecycle.resume();
   }
 
   /**
@@ -247,35 +218,23 @@ export class Pipeline {
     const prev = this.cfg;
     const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
     this.cfg = next;
-    if (this.st === 'idle' || this.st === 'stopped') return;
+    if (!this.lifecycle.live) return;
 
     if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
         prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
-      await this.replaceOperator(true);
-      this.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
+      await this.loop.replaceOperator(true);
+      this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
     } else if (prev.alertThreshold !== next.alertThreshold) {
-      this.operator.setAlertThreshold(next.alertThreshold);
+      this.loop.current.setAlertThreshold(next.alertThreshold);
     }
 
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
-    for (const s of [...this.sinks.map((r) => r.stage), ...this.hostSinks]) {
-      s.queue.setPolicy(next.queues.sink.policy);
-      s.queue.setCapacity(next.queues.sink.maxEvents);
-    }
-
-    const wanted = new Map(next.sinks.map((sc) => [JSON.stringify(sc), sc] as const));
-    for (const r of [...this.sinks]) {
-      if (!wanted.has(r.key)) {
-        this.sinks = this.sinks.filter((x) => x !== r);
-        await r.stage.close();
-        this.log('info', `sink ${r.stage.sink.name} removed`);
-      }
-    }
-    for (const [key, sc] of wanted) if (!this.sinks.some((r) => r.key === key)) await this.addSink(sc);
+    this.sinks.setQueues(next.queues.sink);
+    await this.sinks.reconcile(next.sinks, next.queues.sink);
 
     if (JSON.stringify(prev.source) !== JSON.stringify(next.source)) {
-      const src = this.source as { setRate?: (n: number) => void } | undefined;
+      const src = this.sources.current;
       if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined &&
           JSON.stringify({ ...prev.source, rateEventsPerSec: 0 }) === JSON.stringify({ ...next.source, rateEventsPerSec: 0 })) {
         src.setRate(next.source.rateEventsPerSec);
@@ -283,10 +242,10 @@ export class Pipeline {
         // A new source is a new event-time stream (a replayed file may lie years behind the old
         // source's watermark): drain what the old one delivered, fire its open windows, restart
         // the watermark, then read the new source.
-        await this.stopSource();
+        await this.sources.stop();
         await this.restartEventTime();
-        await this.startSource();
-        this.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
+        await this.sources.start(next.source);
+        this.logs.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
       }
     }
   }
@@ -296,22 +255,19 @@ export class Pipeline {
    * fires every open window and restarts the watermark for whatever stream comes next.
    */
   private async restartEventTime(): Promise<void> {
-    while ((this.ingress.depth > 0 || !this.awaitingInput) && this.st !== 'stopping' && this.st !== 'stopped') {
-      await new Promise<void>((r) => setImmediate(r));
-    }
-    await this.replaceOperator(false);
+    await this.loop.whenIdle(() => this.lifecycle.ending);
+    await this.loop.replaceOperator(false);
   }
 
-  /**
-   * Fires every open window of the current operator and replaces it with one built from the
-   * config in force; `keepWatermark` carries the event-time clock over (same stream, new windows).
-   */
-  private async replaceOperator(keepWatermark: boolean): Promise<void> {
-    const wm = this.operator.watermark;
-    this.operator.advanceWatermark(Infinity, this.out);
-    this.operator = this.buildOperator();
-    if (keepWatermark && Number.isFinite(wm)) this.operator.advanceWatermark(wm, this.out);
-    await this.drainOutput();
+  private sourceEnded(source: Source): void {
+    if (this.onSourceEnd === 'stop') {
+      void this.stop(); // a finite source (file replay) ended, or the source failed: flush and finish
+      return;
+    }
+    this.sources.release(source);
+    this.logs.log('warn', `source ${source.name} ended; its open windows fire now; the pipeline keeps running without a source`);
+    // Nothing more arrives on this stream: its last windows must not wait for the idle timeout.
+    void this.restartEventTime();
   }
 
   private buildOperator(): WindowOperator {
@@ -321,185 +277,33 @@ export class Pipeline {
       maxOutOfOrdernessMs: processing ? 0 : this.cfg.maxOutOfOrdernessMs,
       allowedLatenessMs: processing ? 0 : this.cfg.allowedLatenessMs,
       alertThreshold: this.cfg.alertThreshold,
-      now: this.now,
+      now: () => this.clock.now(),
     });
   }
 
-  private stageFor(sink: Sink): SinkStage {
-    return new SinkStage(sink, this.cfg.queues.sink, this.metrics, (level, msg) => this.log(level, msg));
-  }
-
-  private async addSink(sc: SinkConfig): Promise<void> {
-    const sink = createSink(sc);
-    const ready = (sink as { ready?: () => Promise<unknown> }).ready;
-    if (typeof ready === 'function') await ready.call(sink);
-    this.sinks.push({ key: JSON.stringify(sc), stage: this.stageFor(sink) });
-  }
-
-  private sourceOutput(name: string): SourceOutput {
-    return {
-      emit: (events) => {
-        if (events.length === 0) return;
-        this.metrics.received(name, 'source', events.length);
-        this.metrics.sent(name, 'source', events.length);
-        if (this.gate !== undefined) return this.gate.promise.then(() => this.enqueue(events));
-        return this.enqueue(events);
-      },
-      reject: (records) => {
-        if (records.length === 0) return;
-        const byReason = new Map<string, number>();
-        for (const r of records) byReason.set(r.reason, (byReason.get(r.reason) ?? 0) + 1);
-        for (const [reason, n] of byReason) this.metrics.rejected(reason as DeadLetter['reason'], n);
-        this.deadLetters.push(records);
-      },
-      bytesIn: (bytes) => this.metrics.bytesIn(name, bytes),
-    };
-  }
-
-  private enqueue(events: StreamEvent[]): Promise<void> | void {
-    if (this.ingress.isClosed) {
-      this.metrics.dropped('ingress', 'shutdown', events.length);
-      return;
-    }
-    return this.ingress.put(events);
-  }
-
-  private async startSource(): Promise<void> {
-    const source =
-      this.hostSource ??
-      (await createSource(this.cfg.source, {
-        metrics: this.metrics,
-        now: this.now,
-        isSaturated: () => this.ingress.policy !== 'block' && this.ingress.depth >= this.ingress.capacity,
-      }));
-    this.hostSource = undefined;
-    this.source = source;
-    // Live sources report their own connection state; generated and replayed input is simply running.
-    if (this.cfg.source.type === 'sim' || this.cfg.source.type === 'file') this.metrics.connectionState(source.name, 'connected');
-    const ended = () => {
-      if (this.source !== source || this.st === 'stopping' || this.st === 'stopped') return;
-      if (this.onSourceEnd === 'stop') {
-        void this.stop(); // a finite source (file replay) ended, or the source failed: flush and finish
-        return;
-      }
-      this.source = undefined;
-      this.metrics.connectionState(source.name, 'stopped');
-      this.log('warn', `source ${source.name} ended; its open windows fire now; the pipeline keeps running without a source`);
-      // Nothing more arrives on this stream: its last windows must not wait for the idle timeout.
-      void this.restartEventTime();
-    };
-    this.sourceRun = source.run(this.sourceOutput(source.name)).then(ended, (e: Error) => {
-      this.failure ??= `source ${source.name} failed: ${e.message}`;
-      this.metrics.errors(source.name, 'source', 'failed', 1);
-      this.log('error', `source ${source.name} failed: ${e.message}`);
-      ended();
-    });
-  }
-
-  private async stopSource(): Promise<void> {
-    const source = this.source;
-    this.source = undefined;
-    if (source === undefined) return;
-    // A paused source waits on the gate inside emit(): let its last batch through so it can stop.
-    const gate = this.gate;
-    gate?.open();
-    await source.stop();
-    await this.sourceRun;
-    this.metrics.connectionState(source.name, 'stopped');
-    if (gate !== undefined && this.gate === gate) {
-      let open!: () => void;
-      const promise = new Promise<void>((r) => (open = r));
-      this.gate = { promise, open };
-    }
-  }
-
-  private async runOperator(): Promise<void> {
-    let sinceYield = performance.now();
-    for (;;) {
-      this.awaitingInput = true;
-      const batch = await this.ingress.take();
-      this.awaitingInput = false;
-      if (batch === null) return;
-      const t0 = performance.now();
-      if (t0 - sinceYield > YIELD_EVERY_MS) {
-        // A fast source resolves every await at once (microtasks only): let timers, HTTP and signals run.
-        await new Promise<void>((r) => setImmediate(r));
-        sinceYield = performance.now();
-      }
-      const arrival = this.now();
-      if (this.cfg.timeMode === 'processing') for (const e of batch) e.timestamp = arrival;
-      this.lastArrivalMs = arrival;
-      this.onOperatorInput?.(batch);
-      const accepted = this.operator.process(batch, arrival, this.out);
-      this.metrics.received('window', 'operator', batch.length);
-      this.metrics.processed(accepted);
-      const blocked = this.drainOutput();
-      this.ingress.addBusyMs(performance.now() - t0);
-      if (blocked !== undefined) await blocked;
-    }
-  }
-
-  /** Publishes what the operator produced; returns a promise when a sink queue blocks. */
-  private drainOutput(): Promise<unknown> | undefined {
-    const out = this.out;
-    this.out = emptyOutput();
-    if (Number.isFinite(this.operator.watermark)) this.metrics.watermark(this.operator.watermark);
-    for (const ms of out.latenciesMs) this.metrics.observeLatency(ms / 1000);
-    if (out.late.length > 0) {
-      this.metrics.late(out.late.length);
-      this.late.push(out.late);
-    }
-    if (out.results.length === 0) return undefined;
-    this.metrics.windowsEmitted(out.results.length);
-    this.metrics.sent('window', 'operator', out.results.length);
-    for (const cb of this.resultListeners) cb(out.results);
-    let blocked: Promise<unknown>[] | undefined;
-    for (const stage of [...this.sinks.map((r) => r.stage), ...this.hostSinks]) {
-      const p = stage.offer(out.results);
-      if (p !== undefined) (blocked ??= []).push(p);
-    }
-    return blocked === undefined ? undefined : Promise.all(blocked);
-  }
-
-  private tick(): void {
-    if (this.st !== 'running' && this.st !== 'paused') return;
-    const now = this.now();
-    if (this.cfg.timeMode === 'processing') {
-      this.operator.advanceWatermark(now, this.out);
-    } else if (this.cfg.idleTimeoutMs > 0 && this.ingress.depth === 0 && Number.isFinite(this.operator.maxTimestamp)) {
-      const idleMs = now - this.lastArrivalMs;
-      if (idleMs >= this.cfg.idleTimeoutMs) {
-        this.operator.advanceWatermark(this.operator.maxTimestamp - this.cfg.maxOutOfOrdernessMs + idleMs, this.out);
-      }
-    }
-    void this.drainOutput();
+  private tick(nowMs: number): void {
+    if (!this.lifecycle.live) return;
+    const op = this.loop.current;
+    void this.loop.advanceWatermark(
+      tickWatermark(this.cfg, { nowMs, lastArrivalMs: this.loop.lastArrivalMs, ingressDepth: this.ingress.depth, maxTimestamp: op.maxTimestamp }),
+    );
   }
 
   private async shutdown(): Promise<void> {
-    if (this.st === 'idle') {
-      this.st = 'stopped';
-      this.finish();
+    if (this.lifecycle.state === 'idle') {
+      this.lifecycle.finish();
       return;
     }
-    this.gate?.open();
-    this.gate = undefined;
-    this.st = 'stopping';
-    await this.stopSource();
+    this.lifecycle.beginStop();
+    await this.sources.stop();
     this.ingress.close();
-    await this.operatorLoop;
-    if (this.ticker !== undefined) clearInterval(this.ticker);
-    this.operator.advanceWatermark(Infinity, this.out);
-    await this.drainOutput();
-    await Promise.all([...this.sinks.map((r) => r.stage.close()), ...this.hostSinks.map((s) => s.close())]);
+    await this.loop.stopped();
+    this.ticker.stop();
+    await this.loop.advanceWatermark(Infinity);
+    await this.sinks.closeAll();
     await Promise.all([this.late.close(), this.deadLetters.close()]);
-    await this.server?.close();
-    this.st = 'stopped';
-    this.log('info', 'pipeline stopped; all windows fired and sinks flushed');
-    this.finish();
-  }
-
-  private log(level: LogLine['level'], msg: string): void {
-    const line = { level, msg, at: this.now() };
-    for (const cb of this.logListeners) cb(line);
+    await this.endpoint.close();
+    this.lifecycle.finish();
+    this.logs.log('info', 'pipeline stopped; all windows fired and sinks flushed');
   }
 }

@@ -7,6 +7,7 @@ import type { QueuePolicy, WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
 import type { EngineMetrics } from '../metrics/engine-metrics';
 import { BoundedQueue } from '../queue/bounded-queue';
+import type { Clock } from '../time/clock';
 
 /** A sink with its queue and delivery loop. */
 export class SinkStage {
@@ -17,6 +18,7 @@ export class SinkStage {
     readonly sink: Sink,
     queue: { maxEvents: number; policy: QueuePolicy },
     private readonly metrics: EngineMetrics,
+    private readonly clock: Clock,
     private readonly log: (level: 'warn' | 'error', msg: string) => void,
   ) {
     this.queue = new BoundedQueue<WindowResult>({
@@ -24,6 +26,7 @@ export class SinkStage {
       maxEvents: queue.maxEvents,
       policy: queue.policy,
       onDrop: (n) => metrics.sinkDropped(sink.name, n),
+      now: () => clock.now(),
     });
     metrics.registerQueue(this.queue);
     this.pump = this.run();
@@ -65,7 +68,7 @@ export class SinkStage {
     for (;;) {
       const batch = await this.queue.take();
       if (batch === null) return;
-      const t0 = performance.now();
+      const t0 = this.clock.monotonicMs();
       try {
         await this.sink.write(batch);
         this.metrics.sent(this.sink.name, 'sink', batch.length);
@@ -73,7 +76,7 @@ export class SinkStage {
         this.metrics.errors(this.sink.name, 'sink', 'write_failed', batch.length);
         this.log('error', `sink ${this.sink.name}: ${batch.length} results not delivered: ${(e as Error).message}`);
       }
-      this.queue.addBusyMs(performance.now() - t0);
+      this.queue.addBusyMs(this.clock.monotonicMs() - t0);
     }
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * The running sinks: the configured ones (keyed by their config, so a reconfigure diffs them) and
+ * the host's own (the app's frame stream), each behind its {@link SinkStage}.
+ */
+import type { QueuePolicy, WindowResult } from '../../../src-shared/types';
+import type { Sink } from '../component';
+import type { EngineMetrics } from '../metrics/engine-metrics';
+import { createSink, type SinkConfig } from '../sinks/sink-factory';
+import type { Clock } from '../time/clock';
+import { SinkStage } from './sink-stage';
+
+/** Queue settings of a sink stage. */
+export interface SinkQueueConfig {
+  maxEvents: number;
+  policy: QueuePolicy;
+}
+
+interface RunningSink {
+  key: string;
+  config: SinkConfig;
+  stage: SinkStage;
+}
+
+/** Configured plus host sinks, diffed by configuration on reconfigure. */
+export class SinkSet {
+  private configured: RunningSink[] = [];
+  private readonly host: SinkStage[] = [];
+
+  constructor(
+    private readonly deps: {
+      metrics: EngineMetrics;
+      clock: Clock;
+      log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+    },
+  ) {}
+
+  /** Every stage, configured first. */
+  get stages(): SinkStage[] {
+    return [...this.configured.map((r) => r.stage), ...this.host];
+  }
+
+  /** The configurations of the configured sinks that are running, in order. */
+  get configs(): SinkConfig[] {
+    return this.configured.map((r) => r.config);
+  }
+
+  /** Adds a sink built by the host; it runs until closeAll(). */
+  addHost(sink: Sink, queue: SinkQueueConfig): void {
+    this.host.push(this.stageFor(sink, queue));
+  }
+
+  /**
+   * Makes the configured sinks exactly `wanted`: sinks not wanted any more are closed (after
+   * delivering what they hold), new ones are built and started. New sinks are acquired first: if one
+   * cannot start (port in use, bad path), the ones acquired so far are closed again, nothing else
+   * changes, and the error is rethrown, so the running set always matches one configuration.
+   * @throws Error from the sink that could not start.
+   */
+  async reconcile(wanted: readonly SinkConfig[], queue: SinkQueueConfig): Promise<void> {
+    const wantedKeys = new Set(wanted.map(keyOf));
+    const acquired: RunningSink[] = [];
+    try {
+      for (const config of wanted) {
+        const key = keyOf(config);
+        if (this.configured.some((r) => r.key === key) || acquired.some((r) => r.key === key)) continue;
+        acquired.push(await this.acquire(config, queue));
+      }
+    } catch (e) {
+      await Promise.all(acquired.map((r) => r.stage.close()));
+      throw e;
+    }
+    for (const r of [...this.configured]) {
+      if (wantedKeys.has(r.key)) continue;
+      this.configured = this.configured.filter((x) => x !== r);
+      await r.stage.close();
+      this.deps.log('info', `sink ${r.stage.sink.name} removed`);
+    }
+    this.configured.push(...acquired);
+  }
+
+  /** Applies new queue settings to every sink queue. */
+  setQueues(queue: SinkQueueConfig): void {
+    for (const s of this.stages) {
+      s.queue.setPolicy(queue.policy);
+      s.queue.setCapacity(queue.maxEvents);
+    }
+  }
+
+  /** Offers results to every sink; returns a promise when some sink queue blocks. */
+  offer(results: WindowResult[]): Promise<unknown> | undefined {
+    let blocked: Promise<unknown>[] | undefined;
+    for (const stage of this.stages) {
+      const p = stage.offer(results);
+      if (p !== undefined) (blocked ??= []).push(p);
+    }
+    return blocked === undefined ? undefined : Promise.all(blocked);
+  }
+
+  /** Delivers what every sink holds, then closes them all. */
+  async closeAll(): Promise<void> {
+    await Promise.all(this.stages.map((s) => s.close()));
+  }
+
+  private async acquire(config: SinkConfig, queue: SinkQueueConfig): Promise<RunningSink> {
+    const sink = createSink(config);
+    if (sink.ready !== undefined) {
+      try {
+        await sink.ready();
+      } catch (e) {
+        await sink.close().catch(() => {});
+        throw e;
+      }
+    }
+    return { key: keyOf(config), config, stage: this.stageFor(sink, queue) };
+  }
+
+  private stageFor(sink: Sink, queue: SinkQueueConfig): SinkStage {
+    return new SinkStage(sink, queue, this.deps.metrics, this.deps.clock, (level, msg) => this.deps.log(level, msg));
+  }
+}
+
+function keyOf(config: SinkConfig): string {
+  return JSON.stringify(config);
+}
