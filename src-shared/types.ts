@@ -197,3 +197,104 @@ export interface WhatIfSummary {
   /** The keys with the greatest max (at most 20), greatest first. */
   topKeys: WhatIfKeyExtremes[];
 }
+
+/** What the ring holds, for the UI: "last 8.2 M events, 6 min 40 s, 164 MB". */
+export interface HistorySummary {
+  events: number;
+  /** Most events the budget allows. */
+  capacityEvents: number;
+  /** Bytes of the columns allocated so far (they grow by doubling up to the budget). */
+  bytes: number;
+  /** Keys interned (keys with at least one retained event). */
+  keys: number;
+  /**
+   * History is complete for event times strictly greater than this (ms since epoch): no event with
+   * a later time was overwritten. Before the first overwrite: the smallest event time minus 1.
+   * null when empty.
+   */
+  completeAfterMs: number | null;
+  /** Greatest event time retained (ms since epoch); null when empty. */
+  newestMs: number | null;
+  /** newestMs − completeAfterMs: the span of event time the history covers completely (ms). */
+  spanMs: number;
+  /** Events overwritten since the ring was created. */
+  evictedEvents: number;
+}
+
+/** One window of the charted sensor (the renderer's SensorPoint shape). */
+export interface WhatIfSensorPoint {
+  windowStart: number;
+  windowEnd: number;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+  alertCount: number;
+}
+
+/** Alerts of the on-time firings ending at `t` (ms since epoch, event time). */
+export interface WhatIfAlertPoint {
+  t: number;
+  alerts: number;
+  alertWindows: number;
+}
+
+/** The chart series of one replay. */
+export interface WhatIfSeries {
+  /** The sensor charted (null when there were no results). */
+  sensorId: string | null;
+  sensor: WhatIfSensorPoint[];
+  alerts: WhatIfAlertPoint[];
+}
+
+/** How completely the retained history seeded the windows open at an "apply" (times in ms since epoch, event time). */
+export interface HistoryCoverage {
+  /** Events replayed into the new operator. */
+  seededEvents: number;
+  /** The new operator's watermark at the switch; null when it has seen no event. */
+  watermark: number | null;
+  /** The history is complete for event times after this. */
+  completeAfterMs: number | null;
+  /** The windows that can still change need every event after this (tumbling/hopping; null for sessions). */
+  neededAfterMs: number | null;
+  /** True when every open window got all its events. */
+  covered: boolean;
+  /** What is missing, in words; null when covered. */
+  missing: string | null;
+}
+
+/** An applied what-if: when, what, and how completely the new windows were seeded. */
+export interface WhatIfApplied {
+  /** Processing time of the switch, ms since epoch. */
+  at: number;
+  settings: WhatIfSettings;
+  coverage: HistoryCoverage;
+}
+
+/** One side (current or what-if) of a finished what-if run. */
+export interface WhatIfSideView {
+  summary: WhatIfSummary;
+  series: WhatIfSeries;
+}
+
+/** A finished what-if run, as the UI shows it. */
+export interface WhatIfOutcomeView {
+  history: HistorySummary;
+  current: WhatIfSideView;
+  whatIf: WhatIfSideView;
+  /** Wall time of both replays, ms. */
+  elapsedMs: number;
+  /** Processing time the run finished, ms since epoch. */
+  finishedAt: number;
+}
+
+/** The what-if panel's state, pushed in frames when it changes (`version` increments). */
+export interface WhatIfState {
+  version: number;
+  running: boolean;
+  /** 0..1 while running. */
+  progress: number;
+  error: string | null;
+  outcome: WhatIfOutcomeView | null;
+  applied: WhatIfApplied | null;
+}

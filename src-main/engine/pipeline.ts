@@ -27,7 +27,7 @@ import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
 import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
-import type { WindowOperator } from './windows/window-operator';
+import type { WindowOperator, WindowOperatorOptions } from './windows/window-operator';
 
 export type { LogLine, PipelineState };
 
@@ -59,6 +59,16 @@ export interface PipelineOptions {
    * stamping (the retained history taps here). Must not keep or change the events.
    */
   onOperatorInput?: (batch: readonly StreamEvent[]) => void;
+}
+
+/** Options of {@link Pipeline.reconfigure}. */
+export interface ReconfigureOptions {
+  /**
+   * When the window settings change: builds the new operator already holding state (a what-if
+   * applied without a gap: seeded from the retained history). Runs between two batches, with the
+   * operator loop held until it settles; the old operator's open windows fire at the switch.
+   */
+  seedOperator?: (opts: WindowOperatorOptions) => Promise<WindowOperator>;
 }
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
@@ -211,10 +221,11 @@ export class Pipeline {
   /**
    * Applies a configuration change without a restart: rate, window, alert threshold, sinks,
    * source and queues. Open windows of a replaced window spec are fired at once with what they
-   * hold (no result is lost), and the new operator continues from the same watermark.
+   * hold (no result is lost), and the new operator continues from the same watermark — or, with
+   * `opts.seedOperator`, from the state that operator was seeded with.
    * @throws ConfigError when the merged configuration is invalid (nothing is changed then).
    */
-  async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>): Promise<void> {
+  async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>, opts: ReconfigureOptions = {}): Promise<void> {
     const prev = this.cfg;
     const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
     this.cfg = next;
@@ -222,8 +233,14 @@ export class Pipeline {
 
     if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
         prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
-      await this.loop.replaceOperator(true);
-      this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
+      const seed = opts.seedOperator;
+      if (seed !== undefined) {
+        await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
+        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
+      } else {
+        await this.loop.replaceOperator(true);
+        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
+      }
     } else if (prev.alertThreshold !== next.alertThreshold) {
       this.loop.current.setAlertThreshold(next.alertThreshold);
     }
@@ -271,14 +288,19 @@ export class Pipeline {
   }
 
   private buildOperator(): WindowOperator {
+    return createWindowOperator(this.operatorOptions());
+  }
+
+  /** The window operator's options under the config in force (processing time: no out-of-orderness, no lateness). */
+  private operatorOptions(): WindowOperatorOptions {
     const processing = this.cfg.timeMode === 'processing';
-    return createWindowOperator({
+    return {
       window: this.cfg.window,
       maxOutOfOrdernessMs: processing ? 0 : this.cfg.maxOutOfOrdernessMs,
       allowedLatenessMs: processing ? 0 : this.cfg.allowedLatenessMs,
       alertThreshold: this.cfg.alertThreshold,
       now: () => this.clock.now(),
-    });
+    };
   }
 
   private tick(nowMs: number): void {

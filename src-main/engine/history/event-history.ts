@@ -11,7 +11,9 @@
  * `[oldestSeq, nextSeq)`. Readers ({@link read}) name sequences, so a reader that runs between
  * writes (chunked recompute) can tell when the ring overwrote what it had still to read.
  */
-import type { StreamEvent } from '../../../src-shared/types';
+import type { HistorySummary, StreamEvent } from '../../../src-shared/types';
+
+export type { HistorySummary };
 import { KeyTable } from '../windows/key-table';
 
 /** Bytes each retained event costs in the columns: key id (4) + event time (8) + value (8). */
@@ -26,29 +28,6 @@ export interface HistoryBudget {
   maxBytes?: number;
   /** Most events kept. */
   maxEvents?: number;
-}
-
-/** What the ring holds, for the UI: "last 8.2 M events, 6 min 40 s, 164 MB". */
-export interface HistorySummary {
-  events: number;
-  /** Most events the budget allows. */
-  capacityEvents: number;
-  /** Bytes of the columns allocated so far (they grow by doubling up to the budget). */
-  bytes: number;
-  /** Keys interned (keys with at least one retained event). */
-  keys: number;
-  /**
-   * History is complete for event times strictly greater than this (ms since epoch): no event with
-   * a later time was overwritten. Before the first overwrite: the smallest event time minus 1.
-   * null when empty.
-   */
-  completeAfterMs: number | null;
-  /** Greatest event time retained (ms since epoch); null when empty. */
-  newestMs: number | null;
-  /** newestMs − completeAfterMs: the span of event time the history covers completely (ms). */
-  spanMs: number;
-  /** Events overwritten since the ring was created. */
-  evictedEvents: number;
 }
 
 /** The number of events a budget allows (at least 1). */

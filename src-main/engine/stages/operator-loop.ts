@@ -93,6 +93,19 @@ export class OperatorLoop {
   }
 
   /**
+   * Fires every open window of the current operator and puts `next` (which may already hold state,
+   * e.g. seeded from the retained history) in its place. Call it between batches ({@link atBarrier}).
+   * A `next` that has seen no event takes over the old watermark.
+   */
+  installOperator(next: WindowOperator): Promise<unknown> | undefined {
+    const wm = this.operator.watermark;
+    this.operator.advanceWatermark(Infinity, this.out);
+    this.operator = next;
+    if (Number.isFinite(wm) && !Number.isFinite(next.watermark)) next.advanceWatermark(wm, this.out);
+    return this.drain();
+  }
+
+  /**
    * Waits until the loop has processed everything queued (or `giveUp()` turns true), yielding to
    * I/O meanwhile.
    */

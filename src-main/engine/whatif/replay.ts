@@ -31,6 +31,8 @@ export interface ReplayOptions {
   flush?: boolean;
   /** Processing-time clock for `emittedAt`, ms since epoch (default Date.now). */
   now?: () => number;
+  /** Replay into this operator (continuing its state) instead of a new one built from `settings`. */
+  operator?: WindowOperator;
   /** Yields between slices (default setImmediate). */
   yieldToIo?: () => Promise<void>;
 }
@@ -38,6 +40,8 @@ export interface ReplayOptions {
 /** What {@link replayHistory} returns: the operator (holding the open windows unless flushed) and counts. */
 export interface ReplayRun {
   operator: WindowOperator;
+  /** One past the last sequence replayed. */
+  toSeq: number;
   events: number;
   lateEvents: number;
   /** Results emitted by the final flush (windows still open at the end of the history). */
@@ -53,7 +57,7 @@ const setImmediateYield = (): Promise<void> => new Promise((r) => setImmediate(r
  */
 export async function replayHistory(history: EventHistory, settings: WhatIfSettings, opts: ReplayOptions = {}): Promise<ReplayRun> {
   const now = opts.now ?? Date.now;
-  const operator = createWindowOperator({ ...settings, now });
+  const operator = opts.operator ?? createWindowOperator({ ...settings, now });
   const from = opts.fromSeq ?? history.oldestSeq;
   const to = opts.toSeq ?? history.nextSeq;
   const sliceMs = opts.sliceMs ?? 15;
@@ -97,5 +101,5 @@ export async function replayHistory(history: EventHistory, settings: WhatIfSetti
     openAtEnd = drain();
   }
   opts.onProgress?.(1);
-  return { operator, events: Math.max(0, to - from), lateEvents: late, openAtEnd };
+  return { operator, toSeq: to, events: Math.max(0, to - from), lateEvents: late, openAtEnd };
 }

@@ -3,38 +3,14 @@
  * late events, per-key extremes; plus the chart series of one sensor and the alerts per window end.
  * Memory is per key and per charted point (bounded), never per result.
  */
-import type { WhatIfKeyExtremes, WhatIfSettings, WhatIfSummary, WindowResult } from '../../../src-shared/types';
+import type { WhatIfAlertPoint, WhatIfKeyExtremes, WhatIfSensorPoint, WhatIfSeries, WhatIfSettings, WhatIfSummary, WindowResult } from '../../../src-shared/types';
+
+export type { WhatIfSeries };
 
 /** Most keys listed in a summary's `topKeys`. */
 export const TOP_KEYS = 20;
 /** Most points kept per series (the newest win). */
 export const MAX_SERIES_POINTS = 600;
-
-/** One window of the charted sensor (the renderer's SensorPoint shape). */
-export interface WhatIfSensorPoint {
-  windowStart: number;
-  windowEnd: number;
-  avg: number;
-  min: number;
-  max: number;
-  count: number;
-  alertCount: number;
-}
-
-/** Alerts of the on-time firings ending at `t` (ms since epoch, event time). */
-export interface WhatIfAlertPoint {
-  t: number;
-  alerts: number;
-  alertWindows: number;
-}
-
-/** The chart series of one replay. */
-export interface WhatIfSeries {
-  /** The sensor charted (null when there were no results). */
-  sensorId: string | null;
-  sensor: WhatIfSensorPoint[];
-  alerts: WhatIfAlertPoint[];
-}
 
 /** Accumulates a {@link WhatIfSummary} and {@link WhatIfSeries} from result batches. */
 export class SummaryCollector {
