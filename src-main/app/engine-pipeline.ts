@@ -5,12 +5,12 @@
 import { parseConfig, type PipelineConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import type { AppConfigShape } from './config-shape';
-import type { PipelinePort } from './pipeline-port';
+import type { PipelineHooks, PipelinePort } from './pipeline-port';
 
 /** The engine's config, seen through the fields the app reads. */
 export type EngineConfig = PipelineConfig & AppConfigShape;
 
 /** Build an engine pipeline from raw config input. Throws on an invalid config. */
-export function createEnginePipeline(input: unknown): PipelinePort<EngineConfig> {
-  return new Pipeline(parseConfig(input), { onSourceEnd: 'continue' }) as unknown as PipelinePort<EngineConfig>;
+export function createEnginePipeline(input: unknown, hooks: PipelineHooks = {}): PipelinePort<EngineConfig> {
+  return new Pipeline(parseConfig(input), { onSourceEnd: 'continue', onOperatorInput: hooks.onOperatorInput }) as unknown as PipelinePort<EngineConfig>;
 }
