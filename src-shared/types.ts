@@ -208,14 +208,13 @@ export interface HistorySummary {
   /** Keys interned (keys with at least one retained event). */
   keys: number;
   /**
-   * History is complete for event times strictly greater than this (ms since epoch): no event with
-   * a later time was overwritten. Before the first overwrite: the smallest event time minus 1.
-   * null when empty.
+   * History is complete for event times strictly greater than this (ms since epoch): the greatest
+   * event time overwritten so far. null while nothing was overwritten (complete since the stream began).
    */
   completeAfterMs: number | null;
   /** Greatest event time retained (ms since epoch); null when empty. */
   newestMs: number | null;
-  /** newestMs − completeAfterMs: the span of event time the history covers completely (ms). */
+  /** The span of event time the history covers completely (ms): newestMs − completeAfterMs, or − the oldest event time while nothing was overwritten. */
   spanMs: number;
   /** Events overwritten since the ring was created. */
   evictedEvents: number;

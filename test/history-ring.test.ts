@@ -21,7 +21,7 @@ describe('retained history ring', () => {
     const evs: StreamEvent[] = [10, 30, 20, 50, 40, 60, 45].map((t, i) => ({ sensorId: `k${i % 3}`, timestamp: t, value: i }));
     h.record(evs.slice(0, 3));
     expect(readAll(h)).toEqual(evs.slice(0, 3));
-    expect(h.summary()).toMatchObject({ events: 3, completeAfterMs: 9, newestMs: 30, evictedEvents: 0 });
+    expect(h.summary()).toMatchObject({ events: 3, completeAfterMs: null, newestMs: 30, spanMs: 20, evictedEvents: 0 });
     h.record(evs.slice(3));
     expect(readAll(h)).toEqual(evs.slice(2));
     // Evicted: t=10 and t=30, so only event times > 30 are complete.

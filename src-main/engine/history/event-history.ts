@@ -79,10 +79,12 @@ export class EventHistory {
     return this.next;
   }
 
-  /** See {@link HistorySummary.completeAfterMs}; −Infinity when empty. */
+  /**
+   * The history holds every event with a time after this (ms): the greatest event time overwritten
+   * so far; −Infinity while nothing was overwritten (complete since the stream began).
+   */
   get completeAfterMs(): number {
-    if (this.size === 0) return -Infinity;
-    return this.evictedMaxTime === -Infinity ? this.minTime - 1 : this.evictedMaxTime;
+    return this.evictedMaxTime;
   }
 
   /** Appends events in arrival order, overwriting the oldest once the budget is reached. */
@@ -137,15 +139,15 @@ export class EventHistory {
   /** The summary shown in the UI. */
   summary(): HistorySummary {
     const empty = this.size === 0;
-    const completeAfter = this.completeAfterMs;
+    const evicted = Number.isFinite(this.evictedMaxTime);
     return {
       events: this.size,
       capacityEvents: this.maxEvents,
       bytes: this.cap * BYTES_PER_EVENT,
       keys: this.keys.size,
-      completeAfterMs: empty ? null : completeAfter,
+      completeAfterMs: evicted ? this.evictedMaxTime : null,
       newestMs: empty ? null : this.maxTime,
-      spanMs: empty ? 0 : Math.max(0, this.maxTime - completeAfter),
+      spanMs: empty ? 0 : Math.max(0, this.maxTime - (evicted ? this.evictedMaxTime : this.minTime)),
       evictedEvents: this.oldest,
     };
   }

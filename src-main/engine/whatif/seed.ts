@@ -45,7 +45,7 @@ export function coverageOf(history: EventHistory, window: WindowSpec, allowedLat
     return {
       seededEvents,
       watermark,
-      completeAfterMs: completeAfter,
+      completeAfterMs: Number.isFinite(completeAfter) ? completeAfter : null,
       neededAfterMs: null,
       covered,
       missing: covered ? null : `sessions open at the switch that began before ${new Date(completeAfter).toISOString()} miss their events up to then (overwritten history)`,
@@ -56,7 +56,7 @@ export function coverageOf(history: EventHistory, window: WindowSpec, allowedLat
   return {
     seededEvents,
     watermark,
-    completeAfterMs: completeAfter,
+    completeAfterMs: Number.isFinite(completeAfter) ? completeAfter : null,
     neededAfterMs: neededAfter,
     covered,
     missing: covered ? null : `events from ${new Date(neededAfter).toISOString()} to ${new Date(completeAfter).toISOString()} (event time) were overwritten: the oldest open windows are partial`,
