@@ -124,8 +124,10 @@ export class EventHistory {
   read(fromSeq: number, into: StreamEvent[], max = into.length): number {
     if (fromSeq < this.oldest) throw new RangeError(`history overwritten: event ${fromSeq} is older than the oldest retained (${this.oldest})`);
     const n = Math.max(0, Math.min(max, this.next - fromSeq));
-    for (let i = 0; i < n; i++) {
-      const slot = (fromSeq + i) % this.cap;
+    const cap = this.cap;
+    let slot = fromSeq % cap;
+    for (let i = 0; i < n; i++, slot++) {
+      if (slot === cap) slot = 0;
       const key = this.keys.keyOf(this.keyIds[slot]);
       let e = into[i];
       if (e === undefined) into[i] = e = { sensorId: key, timestamp: 0, value: 0 };
