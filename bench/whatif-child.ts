@@ -82,16 +82,28 @@ async function live(file: string, retain: boolean): Promise<void> {
   const job = { window: w.spec.window, ...operatorSettings(w.spec) };
   const history = retain ? new EventHistory() : undefined;
   let rows = 0;
+  let tapMs = 0;
   const pipeline = new Pipeline(benchPipelineConfig(job), {
     hostSinks: [new RowCountingSink((b) => (rows += b.length))],
     source: new ArraySource(events, 4096),
-    onOperatorInput: history === undefined ? undefined : (b) => history.record(b),
+    onOperatorInput:
+      history === undefined
+        ? undefined
+        : (b) => {
+            const t = performance.now();
+            history.record(b);
+            tapMs += performance.now() - t;
+          },
   });
   const rssBeforeMB = rssMB();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await pipeline.start();
   await pipeline.done;
   const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time (user + system, all threads): less sensitive than wall time to other work on the machine.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const ok = history === undefined || history.size === Math.min(events.length, history.maxEvents);
   printResult({
     ok,
@@ -102,6 +114,7 @@ async function live(file: string, retain: boolean): Promise<void> {
     rows,
     maxRssMB: maxRssMB(),
     rssBeforeMB,
+    note: JSON.stringify({ cpuMs, tapMs }),
   });
 }
 
