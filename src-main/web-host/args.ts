@@ -1,7 +1,8 @@
 /**
  * Command-line options of the web host (`npm start` where Electron is absent):
  * --host (127.0.0.1) --port (7070; 0 = any) --data-dir (./.streamscope-data) --renderer-dir (out/renderer)
- * --allow-remote --token (or STREAMSCOPE_TOKEN) --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key).
+ * --allow-remote --token (or STREAMSCOPE_TOKEN) --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key)
+ * --history-mb (256: memory for the what-if panel's retained events, 20 bytes each).
  */
 import { parseArgs } from 'node:util';
 
@@ -16,12 +17,14 @@ export interface WebHostArgs {
   metrics: { host: string; port: number } | false;
   /** Optional pipeline config file (JSON) replacing the defaults. */
   configFile?: string;
+  /** Budget of the retained history (what-if), MiB. */
+  historyMb: number;
 }
 
 /** Usage text printed for --help and after an argument error. */
 export const USAGE = `usage: streamscope-web [--host 127.0.0.1] [--port 7070] [--data-dir ./.streamscope-data]
                        [--renderer-dir out/renderer] [--metrics-port 9090 | --no-metrics]
-                       [--allow-remote --token TOKEN] [--config pipeline.json]`;
+                       [--allow-remote --token TOKEN] [--config pipeline.json] [--history-mb 256]`;
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -44,8 +47,11 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       'metrics-port': { type: 'string', default: '9090' },
       'no-metrics': { type: 'boolean', default: false },
       config: { type: 'string' },
+      'history-mb': { type: 'string', default: '256' },
     },
   });
+  const historyMb = Number(values['history-mb']);
+  if (!Number.isFinite(historyMb) || historyMb <= 0 || historyMb > 65536) throw new Error(`--history-mb: expected MiB in (0, 65536], got ${JSON.stringify(values['history-mb'])}`);
   const host = values.host as string;
   return {
     host,
@@ -56,5 +62,6 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     token: (values.token as string | undefined) ?? (env.STREAMSCOPE_TOKEN || undefined),
     metrics: values['no-metrics'] ? false : { host: '127.0.0.1', port: port('metrics-port', values['metrics-port'] as string) },
     configFile: values.config as string | undefined,
+    historyMb,
   };
 }

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     createPipeline: createEnginePipeline,
     config,
     metrics: args.metrics,
+    history: { maxBytes: args.historyMb * 1024 * 1024 },
     log: (line) => (line.level === 'info' ? console.log : console.warn)(`[${line.level}] ${line.msg}`),
   });
   await controller.init();
