@@ -216,7 +216,7 @@ export interface HistorySummary {
   newestMs: number | null;
   /** The span of event time the history covers completely (ms): newestMs − completeAfterMs, or − the oldest event time while nothing was overwritten. */
   spanMs: number;
-  /** Events overwritten since the ring was created. */
+  /** Events overwritten since the ring was created or cleared. */
   evictedEvents: number;
 }
 

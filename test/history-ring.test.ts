@@ -41,7 +41,7 @@ describe('retained history ring', () => {
     const ev = (i: number): StreamEvent => ({ sensorId: `s${i % 7}`, timestamp: i, value: i * 2 });
     h.record(Array.from({ length: 1000 }, (_, i) => ev(i)));
     h.clear();
-    expect(h.summary()).toMatchObject({ events: 0, keys: 0, completeAfterMs: null });
+    expect(h.summary()).toMatchObject({ events: 0, keys: 0, completeAfterMs: null, evictedEvents: 0 });
     const batch = Array.from({ length: 70_000 }, (_, i) => ev(i));
     h.record(batch);
     expect(readAll(h)).toEqual(batch);

@@ -43,10 +43,12 @@ export class EventHistory {
   private keyIds: Uint32Array;
   private times: Float64Array;
   private values: Float64Array;
-  private readonly keys = new KeyTable();
+  private keys = new KeyTable();
   private next = 0;
   private oldest = 0;
   private evictedMaxTime = -Infinity;
+  /** Events overwritten since the ring was created or last cleared. */
+  private evicted = 0;
   private minTime = Infinity;
   private maxTime = -Infinity;
   private lastKey: string | undefined;
@@ -150,13 +152,16 @@ export class EventHistory {
       completeAfterMs: evicted ? this.evictedMaxTime : null,
       newestMs: empty ? null : this.maxTime,
       spanMs: empty ? 0 : Math.max(0, this.maxTime - (evicted ? this.evictedMaxTime : this.minTime)),
-      evictedEvents: this.oldest,
+      evictedEvents: this.evicted,
     };
   }
 
   /** Forgets every event (a new event-time stream starts: a switched source). */
   clear(): void {
-    while (this.size > 0) this.evictOldest();
+    this.keys = new KeyTable();
+    this.lastKey = undefined;
+    this.oldest = this.next;
+    this.evicted = 0;
     this.evictedMaxTime = -Infinity;
     this.minTime = Infinity;
     this.maxTime = -Infinity;
@@ -170,6 +175,7 @@ export class EventHistory {
     if (id === this.lastId) this.lastKey = undefined;
     this.keys.release(id);
     this.oldest++;
+    this.evicted++;
   }
 
   /** Doubles the columns (up to the budget), moving each event to its slot `seq % capacity`. */
