@@ -231,13 +231,22 @@ export class Pipeline {
     this.cfg = next;
     if (!this.lifecycle.live) return;
 
+    const seed = opts.seedOperator;
+    // A seeded switch also takes a threshold-only change: the open windows are recounted from history.
     if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
-        prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
-      const seed = opts.seedOperator;
+        prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs ||
+        (seed !== undefined && prev.alertThreshold !== next.alertThreshold)) {
+      let seeded = false;
       if (seed !== undefined) {
-        await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
-        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
-      } else {
+        try {
+          await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
+          seeded = true;
+          this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
+        } catch (e) {
+          this.logs.log('warn', `seeding the new windows failed (${(e as Error).message}); they start empty`);
+        }
+      }
+      if (!seeded) {
         await this.loop.replaceOperator(true);
         this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
       }
