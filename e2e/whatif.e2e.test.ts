@@ -58,9 +58,9 @@ describe('what-if panel', () => {
     for (const r of live()) perWindow.set(r.windowStart, (perWindow.get(r.windowStart) ?? 0) + r.count);
     const starts = [...perWindow.keys()].sort((a, b) => a - b);
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBe(2000);
-    const full = RATE * 2;
-    expect(perWindow.get(starts[0])!).toBeGreaterThan(full * 0.8);
-    expect(perWindow.get(starts[1])!).toBeGreaterThan(full * 0.8);
+    // A window seeded only from the switch on would hold a fraction of its events; compare with the next one.
+    expect(perWindow.get(starts[0])!).toBeGreaterThan(perWindow.get(starts[1])! * 0.8);
+    expect(perWindow.get(starts[0])!).toBeGreaterThan(RATE * 2 * 0.3);
     await app.screenshot('whatif-applied');
     expect(app.errors).toEqual([]);
   }, 240_000);
