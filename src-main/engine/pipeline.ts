@@ -15,6 +15,7 @@ import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { BoundedQueue } from './queue/bounded-queue';
+import { planChange } from './stages/config-change';
 import { mergeConfigPatch } from './stages/config-patch';
 import { Lifecycle, type PipelineState } from './stages/lifecycle';
 import { LogBus, type LogLine } from './stages/log-bus';
@@ -223,56 +224,52 @@ export class Pipeline {
    * source and queues. Open windows of a replaced window spec are fired at once with what they
    * hold (no result is lost), and the new operator continues from the same watermark — or, with
    * `opts.seedOperator`, from the state that operator was seeded with.
-   * @throws ConfigError when the merged configuration is invalid (nothing is changed then).
+   * @throws ConfigError when the merged configuration is invalid, or the Error of a new source or
+   * sink that cannot start (port in use, bad path); nothing is changed then.
    */
   async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>, opts: ReconfigureOptions = {}): Promise<void> {
     const prev = this.cfg;
     const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
+    if (!this.lifecycle.live) {
+      this.cfg = next;
+      return;
+    }
+    // Acquire first, then commit: what can fail (building the new source, starting new sinks) is
+    // done before anything changes, so a refused change leaves config and running parts as they were.
+    const source = this.sources.current;
+    const change = planChange(prev, next, source?.setRate !== undefined);
+    const newSource = change.switchSource ? await this.sources.build(next.source) : undefined;
+    await this.sinks.reconcile(next.sinks, next.queues.sink);
     this.cfg = next;
-    if (!this.lifecycle.live) return;
 
     const seed = opts.seedOperator;
     // A seeded switch also takes a threshold-only change: the open windows are recounted from history.
-    if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
-        prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs ||
-        (seed !== undefined && prev.alertThreshold !== next.alertThreshold)) {
-      let seeded = false;
-      if (seed !== undefined) {
-        try {
-          await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
-          seeded = true;
-          this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
-        } catch (e) {
-          this.logs.log('warn', `seeding the new windows failed (${(e as Error).message}); they start empty`);
-        }
-      }
-      if (!seeded) {
+    const seeding = seed !== undefined && (change.operator || change.alertThreshold);
+    if (seeding) {
+      try {
+        await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
+        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
+      } catch (e) {
+        this.logs.log('warn', `seeding the new windows failed (${(e as Error).message}); they start empty`);
         await this.loop.replaceOperator(true);
-        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
       }
-    } else if (prev.alertThreshold !== next.alertThreshold) {
-      this.loop.current.setAlertThreshold(next.alertThreshold);
+    } else if (change.operator) {
+      await this.loop.replaceOperator(true);
+      this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
     }
-
+    if (change.alertThreshold && !seeding) this.loop.current.setAlertThreshold(next.alertThreshold);
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
-    await this.sinks.reconcile(next.sinks, next.queues.sink);
-
-    if (JSON.stringify(prev.source) !== JSON.stringify(next.source)) {
-      const src = this.sources.current;
-      if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined &&
-          JSON.stringify({ ...prev.source, rateEventsPerSec: 0 }) === JSON.stringify({ ...next.source, rateEventsPerSec: 0 })) {
-        src.setRate(next.source.rateEventsPerSec);
-      } else {
-        // A new source is a new event-time stream (a replayed file may lie years behind the old
-        // source's watermark): drain what the old one delivered, fire its open windows, restart
-        // the watermark, then read the new source.
-        await this.sources.stop();
-        await this.restartEventTime();
-        await this.sources.start(next.source);
-        this.logs.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
-      }
+    if (change.rateEventsPerSec !== undefined) source?.setRate?.(change.rateEventsPerSec);
+    if (newSource !== undefined) {
+      // A new source is a new event-time stream (a replayed file may lie years behind the old
+      // source's watermark): drain what the old one delivered, fire its open windows, restart
+      // the watermark, then read the new source.
+      await this.sources.stop();
+      await this.restartEventTime();
+      this.sources.run(newSource, next.source);
+      this.logs.log('info', `source switched to ${next.source.type}; open windows fired, event time restarted`);
     }
   }
 
@@ -338,3 +335,4 @@ export class Pipeline {
     this.logs.log('info', 'pipeline stopped; all windows fired and sinks flushed');
   }
 }
+

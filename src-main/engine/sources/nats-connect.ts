@@ -5,7 +5,8 @@
  */
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { errorMessage, sleep, type SourceMetrics } from './live-source-support';
+import { errorMessage, type SourceMetrics } from './live-source-support';
+import { realSleep as sleep } from './pacing';
 
 /** How to reach the servers. Durations in ms. */
 export interface NatsConnectOptions {

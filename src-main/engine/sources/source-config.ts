@@ -79,9 +79,9 @@ export async function createSource(config: SourceConfig, deps: SourceDeps = {}):
   const { metrics, now } = deps;
   switch (config.type) {
     case 'sim':
-      return new (await import('./simulated-source')).SimulatedSource(config);
+      return new (await import('./simulated-source')).SimulatedSource({ ...config, now });
     case 'file':
-      return new (await import('./file-source')).FileSource(config);
+      return new (await import('./file-source')).FileSource({ ...config, now });
     case 'mqtt': {
       const { type: _t, ...opts } = config;
       return new (await import('./mqtt-source')).MqttSource(opts, { metrics, now });

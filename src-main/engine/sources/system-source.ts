@@ -18,7 +18,8 @@ import { z } from 'zod';
 import type { StreamEvent } from '../../../src-shared/types';
 import type { Source, SourceOutput } from '../component';
 import { systemSourceOptionsSchema, type SystemSourceOptions, type SystemSourceOptionsInput } from './system-options';
-import { deliver, isPromise, sleep, type SourceMetrics } from './live-source-support';
+import { deliver, isPromise, type SourceMetrics } from './live-source-support';
+import { realSleep as sleep } from './pacing';
 
 
 /** Cumulative counters of one sample. */

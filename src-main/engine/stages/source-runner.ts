@@ -52,17 +52,33 @@ export class SourceRunner {
     return this.source?.handle !== undefined ? this.source.handle(req, res) : false;
   }
 
-  /** Builds (or takes the host's) source and starts it. @throws Error when the source cannot be built. */
-  async start(config: SourceConfig): Promise<void> {
+  /**
+   * Builds the source `config` names without running it (nothing is acquired until run()), or
+   * hands over the host's source the first time.
+   * @throws Error when the source rejects its options.
+   */
+  async build(config: SourceConfig): Promise<Source> {
     const { metrics, clock, ingress } = this.deps;
-    const source =
-      this.hostSource ??
+    const host = this.hostSource;
+    this.hostSource = undefined;
+    return (
+      host ??
       (await createSource(config, {
         metrics,
         now: () => clock.now(),
         isSaturated: () => ingress.policy !== 'block' && ingress.depth >= ingress.capacity,
-      }));
-    this.hostSource = undefined;
+      }))
+    );
+  }
+
+  /** Builds (or takes the host's) source and runs it. @throws Error when the source cannot be built. */
+  async start(config: SourceConfig): Promise<void> {
+    this.run(await this.build(config), config);
+  }
+
+  /** Runs a source from {@link build}; `config` is the configuration it was built from. */
+  run(source: Source, config: SourceConfig): void {
+    const { metrics } = this.deps;
     this.source = source;
     // Live sources report their own connection state; generated and replayed input is simply running.
     if (config.type === 'sim' || config.type === 'file') metrics.connectionState(source.name, 'connected');

@@ -54,6 +54,14 @@ export class SessionWindowOperator extends WindowOperator {
     return this.liveSessions;
   }
 
+  /**
+   * Keys with any state (live sessions, or a closed session's end still needed to judge lateness):
+   * what the key map holds. A key leaves once its last session is older than gap + allowed lateness.
+   */
+  keyCount(): number {
+    return this.keys.size;
+  }
+
   protected accept(e: StreamEvent, arrivalMs: number, out: OperatorOutput): boolean {
     const t = e.timestamp;
     const gap = this.gapMs;
@@ -145,12 +153,7 @@ export class SessionWindowOperator extends WindowOperator {
       windowStart: s.start,
       windowEnd: s.end,
       sensorId: s.key,
-      count: s.agg.count,
-      sum: s.agg.sum,
-      avg: s.agg.sum / s.agg.count,
-      min: s.agg.min,
-      max: s.agg.max,
-      alertCount: s.agg.alertCount,
+      ...s.agg.stats(),
       windowKind: 'session',
       isUpdate: lateFiring || s.emitted.length > 0,
       ...(supersedes.length > 0 ? { supersedes } : {}),
