@@ -19,6 +19,7 @@ import { median, runChild } from './lib/spawn';
 import { benchWorkloads, generateWorkload, toNdjsonLines, writeWorkload, type Workload, type WorkloadSpec } from './lib/workload';
 import { measureRenderer } from './renderer/fps';
 import { runCheckpointBench } from './checkpoint/checkpoint-bench';
+import { whatIfRows, whatIfTargets } from './lib/whatif-rows';
 
 const CONTENDER_ORDER: ContenderName[] = ['naive', 'rxjs', 'streamscope', 'streamscope-operator', 'floor'];
 const HEAP_MB = 4096;
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = join(tmpdir(), `streamscope-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts', 'bench/duckdb/duckdb-child.ts', 'bench/duckdb/parse-child.ts']);
+  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts', 'bench/duckdb/duckdb-child.ts', 'bench/duckdb/parse-child.ts', 'bench/whatif-child.ts']);
   log(`streamscope bench (${opts.quick ? 'quick' : 'full'}): ${opts.events.toLocaleString('en')} events, ${opts.rounds} rounds; children via ${how}; workload files in ${dir}`);
 
   const rows: BenchRowReport[] = [];
@@ -174,7 +175,19 @@ async function main(): Promise<void> {
       }
     }
 
-    // 5. Renderer frame rate with the engine at its top rate.
+    // 5. What-if (issue 14): recompute speed, memory per retained event, live cost of retention.
+    if (!opts.skip.has('whatif')) {
+      const liveSpec = specs.find((s) => s.window.kind === 'tumbling' && s.keys === Math.max(...opts.tumblingKeys))!;
+      rows.push(
+        ...(await whatIfRows(
+          { events: opts.whatIfEvents, keys: opts.otherKeys, rounds: Math.max(2, opts.rounds), childTimeoutMs: opts.childTimeoutMs, liveWorkload: files.get(liveSpec)!, liveLabel: liveSpec.label, liveKeys: liveSpec.keys },
+          launcher,
+          log,
+        )),
+      );
+    }
+
+    // 6. Renderer frame rate with the engine at its top rate.
     if (!opts.skip.has('renderer')) {
       const r = await measureRenderer(1_000_000, opts.rendererMs);
       log(`  renderer: ${r.skipped ? `skipped: ${r.skipped}` : r.ok ? `${r.medianFps?.toFixed(1)} fps median, max frame ${r.maxFrameMs?.toFixed(0)} ms` : `FAILED ${r.error}`}`);
@@ -224,7 +237,7 @@ async function main(): Promise<void> {
       freeMemGBAtEnd: Math.round(freemem() / 2 ** 30),
     },
     rows,
-    targets: [...targets(rows), ...checkpointTargets],
+    targets: [...targets(rows), ...checkpointTargets, ...whatIfTargets(rows, opts.whatIfEvents)],
   };
   writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderTable(report));

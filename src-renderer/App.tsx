@@ -11,6 +11,7 @@ import { SideOutputs } from './components/SideOutputs';
 import { ThroughputChart } from './components/ThroughputChart';
 import { Toolbar } from './components/Toolbar';
 import { WatermarkChart } from './components/WatermarkChart';
+import { WhatIfPanel } from './components/whatif/WhatIfPanel';
 import { useDashboard } from './store/store-context';
 
 function FrozenBanner() {
@@ -39,6 +40,7 @@ export function App() {
           <FrozenBanner />
           <MetricTiles />
           <QueueBars />
+          <WhatIfPanel />
           <div className="chart-grid">
             <ThroughputChart />
             <SensorChart />

@@ -7,9 +7,12 @@ import { z } from 'zod';
 import { QUEUE_POLICIES } from './types';
 import type {
   DeadLetter,
+  HistorySummary,
   LateEvent,
   MetricsSnapshot,
   QueuePolicy,
+  WhatIfSettings,
+  WhatIfState,
   WindowResult,
   WindowSpec,
 } from './types';
@@ -73,6 +76,16 @@ export type SourceType = z.infer<typeof sourceTypeSchema>;
 export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket']);
 export type SinkName = z.infer<typeof sinkNameSchema>;
 
+/** The settings of a what-if run (durations in ms). */
+export const whatIfSettingsSchema = z
+  .object({
+    window: windowSpecSchema,
+    alertThreshold: z.number().finite(),
+    maxOutOfOrdernessMs: z.number().int().min(0).max(7 * 86_400_000),
+    allowedLatenessMs: z.number().int().min(0).max(7 * 86_400_000),
+  })
+  .strict() satisfies z.ZodType<WhatIfSettings>;
+
 /** Every command the renderer may send. Validated on the host side before anything runs. */
 export const commandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('start') }).strict(),
@@ -112,6 +125,18 @@ export const commandSchema = z.discriminatedUnion('type', [
       maxEvents: z.number().int().min(1).max(10_000_000).optional(),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('whatIf'),
+      /** `run` replays the retained history under the current and these settings; `cancel` stops a run. */
+      action: z.enum(['run', 'cancel']),
+      settings: whatIfSettingsSchema.optional(),
+      /** The sensor to chart; default the first key of the history. */
+      sensorId: z.string().max(1024).optional(),
+    })
+    .strict(),
+  /** Switches the live pipeline to the last what-if's settings, seeding the new windows from the history. */
+  z.object({ type: z.literal('applyWhatIf') }).strict(),
 ]);
 
 /** A validated command. */
@@ -177,6 +202,10 @@ export interface Frame {
   logs: LogLine[];
   /** Present when the status changed since the last frame (and in the first frame). */
   status?: AppStatus;
+  /** The retained history and the what-if settings in force (every frame, when the host keeps history). */
+  whatIfContext?: { history: HistorySummary; current: WhatIfSettings };
+  /** Present when the what-if state changed since the last frame (and in the first frame). */
+  whatIf?: WhatIfState;
 }
 
 /** Result of choosing an input file in the native open dialog (Electron). */
@@ -222,4 +251,4 @@ export type WsServerMessage =
   | { frame: Frame };
 
 /** Path of the WebSocket endpoint and of the export download on the web host. */
-export const WEB_PATHS = { ws: '/ws', export: '/export/output.jsonl' } as const;
+export const WEB_PATHS = { ws: '/ws', export: '/export/output.jsonl', whatIfExport: '/export/whatif.jsonl' } as const;

@@ -168,3 +168,146 @@ export interface MetricsSnapshot {
   /** Event-to-result latency quantiles, seconds (null until a result was emitted). */
   latencySeconds: { p50: number | null; p99: number | null };
 }
+
+/** The settings a what-if run replays the retained history with (durations in ms). */
+export interface WhatIfSettings {
+  window: WindowSpec;
+  alertThreshold: number;
+  maxOutOfOrdernessMs: number;
+  allowedLatenessMs: number;
+}
+
+/** Extremes of one key over the windows of a what-if run. */
+export interface WhatIfKeyExtremes {
+  sensorId: string;
+  /** Smallest / greatest value in any window of the key. */
+  min: number;
+  max: number;
+  /** Events above the threshold, over the key's on-time firings. */
+  alerts: number;
+  windows: number;
+}
+
+/** What one replay of the retained history produced, under one set of settings. */
+export interface WhatIfSummary {
+  settings: WhatIfSettings;
+  /** Events replayed. */
+  events: number;
+  /** On-time firings (one per key and window). */
+  windows: number;
+  /** Re-emissions by late-but-allowed events (counted apart from `windows`). */
+  updates: number;
+  /** Events above the threshold, summed over on-time firings. */
+  alerts: number;
+  /** On-time firings with at least one alert. */
+  alertWindows: number;
+  lateEvents: number;
+  /** Windows that were still open at the end of the history (fired with what they held, as `process` does at end of input). */
+  openAtEnd: number;
+  /** Windows starting at or before the history's `completeAfterMs`: some of their events may have been overwritten. */
+  partialWindows: number;
+  /** Distinct keys with at least one window. */
+  keys: number;
+  /** The keys with the greatest max (at most 20), greatest first. */
+  topKeys: WhatIfKeyExtremes[];
+}
+
+/** What the ring holds, for the UI: "last 8.2 M events, 6 min 40 s, 164 MB". */
+export interface HistorySummary {
+  events: number;
+  /** Most events the budget allows. */
+  capacityEvents: number;
+  /** Bytes of the columns allocated so far (they grow by doubling up to the budget). */
+  bytes: number;
+  /** Keys interned (keys with at least one retained event). */
+  keys: number;
+  /**
+   * History is complete for event times strictly greater than this (ms since epoch): the greatest
+   * event time overwritten so far. null while nothing was overwritten (complete since the stream began).
+   */
+  completeAfterMs: number | null;
+  /** Greatest event time retained (ms since epoch); null when empty. */
+  newestMs: number | null;
+  /** The span of event time the history covers completely (ms): newestMs − completeAfterMs, or − the oldest event time while nothing was overwritten. */
+  spanMs: number;
+  /** Events overwritten since the ring was created or cleared. */
+  evictedEvents: number;
+}
+
+/** One window of the charted sensor (the renderer's SensorPoint shape). */
+export interface WhatIfSensorPoint {
+  windowStart: number;
+  windowEnd: number;
+  avg: number;
+  min: number;
+  max: number;
+  count: number;
+  alertCount: number;
+}
+
+/** Alerts of the on-time firings ending at `t` (ms since epoch, event time). */
+export interface WhatIfAlertPoint {
+  t: number;
+  alerts: number;
+  alertWindows: number;
+}
+
+/** The chart series of one replay. */
+export interface WhatIfSeries {
+  /** The sensor charted (null when there were no results). */
+  sensorId: string | null;
+  sensor: WhatIfSensorPoint[];
+  alerts: WhatIfAlertPoint[];
+}
+
+/** How completely the retained history seeded the windows open at an "apply" (times in ms since epoch, event time). */
+export interface HistoryCoverage {
+  /** Events replayed into the new operator. */
+  seededEvents: number;
+  /** The new operator's watermark at the switch; null when it has seen no event. */
+  watermark: number | null;
+  /** The history is complete for event times after this. */
+  completeAfterMs: number | null;
+  /** The windows that can still change need every event after this (tumbling/hopping; null for sessions). */
+  neededAfterMs: number | null;
+  /** True when every open window got all its events. */
+  covered: boolean;
+  /** What is missing, in words; null when covered. */
+  missing: string | null;
+}
+
+/** An applied what-if: when, what, and how completely the new windows were seeded. */
+export interface WhatIfApplied {
+  /** Processing time of the switch, ms since epoch. */
+  at: number;
+  settings: WhatIfSettings;
+  coverage: HistoryCoverage;
+}
+
+/** One side (current or what-if) of a finished what-if run. */
+export interface WhatIfSideView {
+  summary: WhatIfSummary;
+  series: WhatIfSeries;
+}
+
+/** A finished what-if run, as the UI shows it. */
+export interface WhatIfOutcomeView {
+  history: HistorySummary;
+  current: WhatIfSideView;
+  whatIf: WhatIfSideView;
+  /** Wall time of both replays, ms. */
+  elapsedMs: number;
+  /** Processing time the run finished, ms since epoch. */
+  finishedAt: number;
+}
+
+/** The what-if panel's state, pushed in frames when it changes (`version` increments). */
+export interface WhatIfState {
+  version: number;
+  running: boolean;
+  /** 0..1 while running. */
+  progress: number;
+  error: string | null;
+  outcome: WhatIfOutcomeView | null;
+  applied: WhatIfApplied | null;
+}

@@ -19,6 +19,8 @@ export interface BenchOptions {
   memoryEvents: number;
   /** Events of the DuckDB comparison (10,000 keys). */
   duckdbEvents: number;
+  /** Retained events replayed by each what-if recompute row (issue 14). */
+  whatIfEvents: number;
   /** Events of the HTTP ingest row. */
   httpEvents: number;
   childTimeoutMs: number;
@@ -29,7 +31,7 @@ export interface BenchOptions {
 
 /** Usage text. */
 export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
-  [--memory-events N] [--duckdb-events N] [--skip contenders,process,duckdb,http,memory,renderer,checkpoint] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+  [--memory-events N] [--duckdb-events N] [--whatif-events N] [--skip contenders,process,duckdb,http,memory,whatif,renderer,checkpoint] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -44,6 +46,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       'day-keys': { type: 'string' },
       'memory-events': { type: 'string' },
       'duckdb-events': { type: 'string' },
+      'whatif-events': { type: 'string' },
       skip: { type: 'string' },
       only: { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -71,6 +74,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     dayKeys: values['day-keys'] !== undefined ? String(values['day-keys']).split(',').map((k) => num(k, 1)) : keys ?? (quick ? [100] : [100, 10_000]),
     memoryEvents: num(values['memory-events'], quick ? 1_000_000 : 10_000_000),
     duckdbEvents: num(values['duckdb-events'], quick ? 300_000 : 1_000_000),
+    whatIfEvents: num(values['whatif-events'], quick ? 1_000_000 : 10_000_000),
     httpEvents: quick ? 300_000 : 2_000_000,
     childTimeoutMs: quick ? 25_000 : 300_000,
     rendererMs: quick ? 3000 : 5000,

@@ -90,7 +90,7 @@ export function renderTable(r: BenchReport): string {
     prev = i > 0 ? l[0] : prev;
     out.push(l.map((c, j) => (j === head.length - 1 ? c : pad(c, widths[j], numeric.has(j)))).join('  ').trimEnd());
   }
-  out.push('', 'Targets (issues 5 and 13):');
+  out.push('', 'Targets (issues 5 and 13, 9 and 14):');
   for (const t of r.targets) {
     const mark = t.met === null ? 'n/a ' : t.met ? 'MET ' : 'MISS';
     out.push(`  [${mark}] ${t.description}: ${t.value === null ? '—' : fmtNum(t.value, 2)} (target ${t.target})`);

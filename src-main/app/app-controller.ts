@@ -14,7 +14,9 @@ import {
   type LogLine,
   type SinkName,
 } from '../../src-shared/contract';
-import type { MetricsSnapshot } from '../../src-shared/types';
+import type { MetricsSnapshot, WhatIfSettings } from '../../src-shared/types';
+import type { HistoryBudget } from '../engine/history/event-history';
+import { WhatIfService } from '../engine/whatif/what-if-service';
 import { AppPaths } from './access/app-paths';
 import { confineSinks, confineSource, type AppAccess } from './access/confine';
 import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
@@ -22,7 +24,7 @@ import type { AppConfigShape, SinkEntry } from './config-shape';
 import { defaultPipelineInput, outputPath } from './default-config';
 import { FrameBuilder } from './frame-builder';
 import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
-import type { PipelinePort } from './pipeline-port';
+import type { PipelineHooks, PipelinePort } from './pipeline-port';
 import { isPortFree } from './port-probe';
 import { toUiConfig, UI_SINKS } from './ui-config';
 
@@ -32,7 +34,9 @@ export interface AppControllerOptions<C extends AppConfigShape> {
   /** Where output.jsonl and the side outputs live; created if missing. */
   dataDir: string;
   /** Build a pipeline from a raw config; throws (one clear line) on an invalid config. */
-  createPipeline: (input: unknown) => PipelinePort<C>;
+  createPipeline: (input: unknown, hooks?: PipelineHooks) => PipelinePort<C>;
+  /** Budget of the retained history the what-if panel replays (default 256 MB of columns). */
+  history?: HistoryBudget;
   /** Raw config input; default {@link defaultPipelineInput}. */
   config?: Record<string, unknown>;
   /** Metrics server address, or false for none (default 127.0.0.1:9090). Ignored when `config` is given. */
@@ -107,9 +111,12 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly access: AppAccess;
+  /** The retained history and the what-if runs over it. */
+  readonly whatIf: WhatIfService;
 
   constructor(private readonly opts: AppControllerOptions<C>) {
     this.access = opts.access ?? { paths: new AppPaths({ dataDir: opts.dataDir }), net: { remote: false } };
+    this.whatIf = new WhatIfService(opts.history);
   }
 
   /** Create the data dir, probe the metrics port, build (and by default start) the pipeline. Throws on an invalid config. */
@@ -125,7 +132,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     }
     const settings = await confineSinks(sinkSettingsOf(input.sinks), this.access);
     this.parkedSinks = settings.filter((s) => s.enabled === false);
-    this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(settings) }));
+    this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(settings) }, this.hooks()));
     if (this.opts.autoStart !== false) {
       const reply = await this.command({ type: 'start' });
       if (!reply.ok) this.emitLog('error', `start failed: ${reply.error}`);
@@ -198,6 +205,14 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     return snap;
   }
 
+  /**
+   * Writes the last what-if run's results as JSON Lines (web host: GET /export/whatif.jsonl).
+   * @throws Error when there is no run, or its events were overwritten since.
+   */
+  exportWhatIf(write: (chunk: string) => Promise<void> | void): Promise<number> {
+    return this.whatIf.exportLines(write);
+  }
+
   /** Stop the pipeline (flushing sinks) and the frame timer. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -239,6 +254,18 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           if (p.state !== 'paused') return { ok: false, error: `resume: the pipeline is ${p.state}, not paused` };
           p.resume();
           break;
+        case 'whatIf':
+          if (cmd.action === 'cancel') this.whatIf.cancel();
+          else if (cmd.settings === undefined) return { ok: false, error: 'whatIf run: settings are required' };
+          else void this.whatIf.run(this.currentSettings(p), cmd.settings, cmd.sensorId);
+          break;
+        case 'applyWhatIf': {
+          const s = this.whatIf.proposed;
+          if (s === undefined) return { ok: false, error: 'applyWhatIf: run a what-if first' };
+          const patch = { window: s.window, alertThreshold: s.alertThreshold, maxOutOfOrdernessMs: s.maxOutOfOrdernessMs, allowedLatenessMs: s.allowedLatenessMs };
+          await p.reconfigure(patch as never, { seedOperator: (o) => this.whatIf.seed(o) });
+          break;
+        }
         default: {
           const confined = cmd.type === 'setSource' ? { ...cmd, source: await confineSource(cmd.source, this.access) } : cmd;
           const patch = commandToPatch(confined, p.config, this.sinkSettings(p.config));
@@ -249,6 +276,8 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           }
           await p.reconfigure(patch.patch as never);
           if (patch.sinkSettings) this.parkedSinks = patch.sinkSettings.filter((s) => s.enabled === false);
+          // A new source is a new event-time stream: the history of the old one no longer applies.
+          if (cmd.type === 'setSource') this.whatIf.clearHistory();
         }
       }
       return { ok: true, status: this.status() };
@@ -286,9 +315,25 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   /** Replace a stopped pipeline with a fresh one of the same config (plus `override`). */
   private rebuild(p: PipelinePort<C>, override: Record<string, unknown> = {}): PipelinePort<C> {
-    const next = this.opts.createPipeline({ ...p.config, ...override });
+    const next = this.opts.createPipeline({ ...p.config, ...override }, this.hooks());
     this.attach(next);
     return next;
+  }
+
+  private hooks(): PipelineHooks {
+    return { onOperatorInput: this.whatIf.tap };
+  }
+
+  /** The window settings in force, as a what-if compares them (processing time: no out-of-orderness, no lateness). */
+  private currentSettings(p: PipelinePort<C>): WhatIfSettings {
+    const c = p.config;
+    const processing = c.timeMode === 'processing';
+    return {
+      window: c.window,
+      alertThreshold: c.alertThreshold,
+      maxOutOfOrdernessMs: processing ? 0 : c.maxOutOfOrdernessMs ?? 0,
+      allowedLatenessMs: processing ? 0 : c.allowedLatenessMs ?? 0,
+    };
   }
 
   private attach(p: PipelinePort<C>): void {
@@ -362,10 +407,11 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings(this.pipeline.config)), transport: this.opts.transport };
       this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
     }
+    const whatIf = { whatIfContext: { history: this.whatIf.history.summary(), current: this.currentSettings(this.pipeline) }, whatIf: this.whatIf.state };
     for (const [sub, builder] of this.subscribers) {
       try {
         if (sub.canSend && !sub.canSend()) continue;
-        sub.send(builder.take(metrics, status));
+        sub.send(builder.take(metrics, status, whatIf));
       } catch (err) {
         this.opts.log?.({ level: 'warn', msg: `frame delivery failed: ${errorMessage(err)}`, at: Date.now() });
       }

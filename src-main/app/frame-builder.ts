@@ -23,6 +23,7 @@ export class FrameBuilder {
   private readonly logs: RingBuffer<LogLine>;
   private seq = 0;
   private lastStatusJson: string | null = null;
+  private lastWhatIfVersion = -1;
 
   constructor(caps: FrameCaps = FRAME_CAPS) {
     this.results = new RingBuffer(caps.results);
@@ -51,9 +52,9 @@ export class FrameBuilder {
 
   /**
    * Build the next frame and empty the buffers. `status` is attached only when it differs from the
-   * one last sent to this subscriber (always in the first frame).
+   * one last sent to this subscriber (always in the first frame); the what-if state likewise, by version.
    */
-  take(metrics: MetricsSnapshot, status: AppStatus): Frame {
+  take(metrics: MetricsSnapshot, status: AppStatus, whatIf?: Pick<Frame, 'whatIfContext' | 'whatIf'>): Frame {
     const r = this.results.drain();
     const frame: Frame = {
       seq: ++this.seq,
@@ -64,6 +65,11 @@ export class FrameBuilder {
       deadLetters: this.deadLetters.drain().items,
       logs: this.logs.drain().items,
     };
+    if (whatIf?.whatIfContext !== undefined) frame.whatIfContext = whatIf.whatIfContext;
+    if (whatIf?.whatIf !== undefined && whatIf.whatIf.version !== this.lastWhatIfVersion) {
+      frame.whatIf = whatIf.whatIf;
+      this.lastWhatIfVersion = whatIf.whatIf.version;
+    }
     const json = JSON.stringify(status);
     if (json !== this.lastStatusJson) {
       frame.status = status;

@@ -2,7 +2,8 @@
  * The slice of the engine's `Pipeline` that the app controller uses. The controller depends on this
  * port, not on the class, so transports can be tested with a stub and the engine can evolve freely.
  */
-import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
+import type { DeadLetter, LateEvent, MetricsSnapshot, StreamEvent, WindowResult } from '../../src-shared/types';
+import type { ReconfigureOptions } from '../engine/pipeline';
 import type { AppState, LogLine } from '../../src-shared/contract';
 
 /** Recursive partial, as `Pipeline.reconfigure` accepts it (arrays are replaced whole). */
@@ -23,10 +24,18 @@ export interface PipelinePort<C> {
   resume(): void;
   /** Stop the source, fire every open window, flush sinks. */
   stop(): Promise<void>;
-  /** Apply a partial config without a restart; throws (one clear line) when the patch is invalid. */
-  reconfigure(patch: DeepPartial<C>): Promise<void>;
+  /**
+   * Apply a partial config without a restart; throws (one clear line) when the patch is invalid.
+   * `opts.seedOperator` seeds the new windows (an applied what-if).
+   */
+  reconfigure(patch: DeepPartial<C>, opts?: ReconfigureOptions): Promise<void>;
   onResults(cb: (batch: WindowResult[]) => void): () => void;
   onLate(cb: (batch: LateEvent[]) => void): () => void;
   onDeadLetter(cb: (batch: DeadLetter[]) => void): () => void;
   onLog(cb: (line: LogLine) => void): () => void;
+}
+
+/** What the host hands a pipeline it builds: the retained history's tap at the operator input. */
+export interface PipelineHooks {
+  onOperatorInput?: (batch: readonly StreamEvent[]) => void;
 }

@@ -31,7 +31,7 @@ import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
 import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
-import type { WindowOperator } from './windows/window-operator';
+import type { WindowOperator, WindowOperatorOptions } from './windows/window-operator';
 
 export type { LogLine, PipelineState };
 
@@ -65,6 +65,21 @@ export interface PipelineOptions {
   shutdownSignal?: AbortSignal;
   /** Periodic checkpoints and recovery from the newest one (checkpoint/coordinator.ts); off when absent. */
   checkpoints?: CheckpointOptions;
+  /**
+   * Sees every batch as it enters the window operator, in arrival order, after processing-time
+   * stamping (the retained history taps here). Must not keep or change the events.
+   */
+  onOperatorInput?: (batch: readonly StreamEvent[]) => void;
+}
+
+/** Options of {@link Pipeline.reconfigure}. */
+export interface ReconfigureOptions {
+  /**
+   * When the window settings change: builds the new operator already holding state (a what-if
+   * applied without a gap: seeded from the retained history). Runs between two batches, with the
+   * operator loop held until it settles; the old operator's open windows fire at the switch.
+   */
+  seedOperator?: (opts: WindowOperatorOptions) => Promise<WindowOperator>;
 }
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
@@ -115,6 +130,7 @@ export class Pipeline {
       buildOperator: () => this.buildOperator(),
       processingTime: () => this.cfg.timeMode === 'processing',
       publish: (out) => this.fanout.publish(out),
+      onInput: opts.onOperatorInput,
     });
     this.sources = new SourceRunner(
       { clock, metrics, ingress: this.ingress, lifecycle: this.lifecycle, deadLetters: this.deadLetters, log, onEnded: (s) => this.sourceEnded(s),
@@ -263,11 +279,12 @@ export class Pipeline {
   /**
    * Applies a configuration change without a restart: rate, window, alert threshold, sinks,
    * source and queues. Open windows of a replaced window spec are fired at once with what they
-   * hold (no result is lost), and the new operator continues from the same watermark.
+   * hold (no result is lost), and the new operator continues from the same watermark — or, with
+   * `opts.seedOperator`, from the state that operator was seeded with.
    * @throws ConfigError when the merged configuration is invalid, or the Error of a new source or
    * sink that cannot start (port in use, bad path); nothing is changed then.
    */
-  async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>): Promise<void> {
+  async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>, opts: ReconfigureOptions = {}): Promise<void> {
     const prev = this.cfg;
     const next = parseConfig(mergeConfigPatch(prev, patch as Record<string, unknown>));
     if (!this.lifecycle.live) {
@@ -282,11 +299,22 @@ export class Pipeline {
     await this.sinks.reconcile(next.sinks, next.queues.sink);
     this.cfg = next;
 
-    if (change.operator) {
+    const seed = opts.seedOperator;
+    // A seeded switch also takes a threshold-only change: the open windows are recounted from history.
+    const seeding = seed !== undefined && (change.operator || change.alertThreshold);
+    if (seeding) {
+      try {
+        await this.loop.atBarrier(async () => this.loop.installOperator(await seed(this.operatorOptions())));
+        this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows of the old spec fired, new windows seeded from the retained history`);
+      } catch (e) {
+        this.logs.log('warn', `seeding the new windows failed (${(e as Error).message}); they start empty`);
+        await this.loop.replaceOperator(true);
+      }
+    } else if (change.operator) {
       await this.loop.replaceOperator(true);
       this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
     }
-    if (change.alertThreshold) this.loop.current.setAlertThreshold(next.alertThreshold);
+    if (change.alertThreshold && !seeding) this.loop.current.setAlertThreshold(next.alertThreshold);
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
@@ -323,14 +351,19 @@ export class Pipeline {
   }
 
   private buildOperator(): WindowOperator {
+    return createWindowOperator(this.operatorOptions());
+  }
+
+  /** The window operator's options under the config in force (processing time: no out-of-orderness, no lateness). */
+  private operatorOptions(): WindowOperatorOptions {
     const processing = this.cfg.timeMode === 'processing';
-    return createWindowOperator({
+    return {
       window: this.cfg.window,
       maxOutOfOrdernessMs: processing ? 0 : this.cfg.maxOutOfOrdernessMs,
       allowedLatenessMs: processing ? 0 : this.cfg.allowedLatenessMs,
       alertThreshold: this.cfg.alertThreshold,
       now: () => this.clock.now(),
-    });
+    };
   }
 
   private tick(nowMs: number): void {

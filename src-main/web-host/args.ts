@@ -2,7 +2,8 @@
  * Command-line options of the web host (`npm start` where Electron is absent):
  * --host (127.0.0.1) --port (7070; 0 = any) --data-dir (./.streamscope-data) --renderer-dir (out/renderer)
  * --allow-remote --token (or STREAMSCOPE_TOKEN; default: generated per launch) --input-root DIR (repeatable)
- * --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key).
+ * --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key)
+ * --history-mb (256: memory for the what-if panel's retained events, 20 bytes each).
  */
 import { parseArgs } from 'node:util';
 
@@ -19,12 +20,15 @@ export interface WebHostArgs {
   configFile?: string;
   /** Folders (besides the data dir) the file source may read from. */
   inputRoots: string[];
+  /** Budget of the retained history (what-if), MiB. */
+  historyMb: number;
 }
 
 /** Usage text printed for --help and after an argument error. */
 export const USAGE = `usage: streamscope-web [--host 127.0.0.1] [--port 7070] [--data-dir ./.streamscope-data]
                        [--renderer-dir out/renderer] [--metrics-port 9090 | --no-metrics]
-                       [--allow-remote] [--token TOKEN] [--input-root DIR]… [--config pipeline.json]`;
+                       [--allow-remote] [--token TOKEN] [--input-root DIR]… [--config pipeline.json]
+                       [--history-mb 256]`;
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -48,8 +52,11 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       'no-metrics': { type: 'boolean', default: false },
       config: { type: 'string' },
       'input-root': { type: 'string', multiple: true, default: [] },
+      'history-mb': { type: 'string', default: '256' },
     },
   });
+  const historyMb = Number(values['history-mb']);
+  if (!Number.isFinite(historyMb) || historyMb <= 0 || historyMb > 65536) throw new Error(`--history-mb: expected MiB in (0, 65536], got ${JSON.stringify(values['history-mb'])}`);
   const host = values.host as string;
   return {
     host,
@@ -61,5 +68,6 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     metrics: values['no-metrics'] ? false : { host: '127.0.0.1', port: port('metrics-port', values['metrics-port'] as string) },
     configFile: values.config as string | undefined,
     inputRoots: values['input-root'] as string[],
+    historyMb,
   };
 }

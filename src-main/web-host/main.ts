@@ -34,13 +34,14 @@ async function main(): Promise<void> {
   const controller = new AppController({
     transport: 'web',
     dataDir,
-    createPipeline: (input) => createEnginePipeline(input, { shutdownSignal: deadline.signal }),
+    createPipeline: (input, hooks) => createEnginePipeline(input, hooks, { shutdownSignal: deadline.signal }),
     config,
     metrics: args.metrics,
     access: {
       paths: new AppPaths({ dataDir, inputRoots: args.inputRoots }),
       net: { remote: args.allowRemote, token },
     },
+    history: { maxBytes: args.historyMb * 1024 * 1024 },
     log: (line) => (line.level === 'info' ? console.log : console.warn)(`[${line.level}] ${line.msg}`),
   });
   await controller.init();

@@ -111,6 +111,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       return;
     }
     if (url.pathname === WEB_PATHS.export) return sendExport(req, res, headers);
+    if (url.pathname === WEB_PATHS.whatIfExport) return sendWhatIfExport(req, res, headers);
     if (url.pathname === '/healthz') {
       res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify({ ok: true, state: opts.controller.status().state }));
@@ -148,6 +149,40 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     const stream = openSnapshot(snap);
     stream.on('error', () => res.destroy());
     stream.pipe(res);
+  }
+
+  /** The last what-if's results as JSON Lines, replayed again from the history as they are sent. */
+  async function sendWhatIfExport(req: IncomingMessage, res: ServerResponse, headers: Record<string, string>): Promise<void> {
+    const head = (): void => {
+      if (res.headersSent) return;
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': 'application/x-ndjson; charset=utf-8',
+        'Content-Disposition': 'attachment; filename="whatif.jsonl"',
+        'Cache-Control': 'no-store',
+      });
+    };
+    if (req.method === 'HEAD') {
+      head();
+      res.end();
+      return;
+    }
+    try {
+      await opts.controller.exportWhatIf(async (chunk) => {
+        head();
+        if (res.destroyed) throw new Error('client went away');
+        if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      });
+      head();
+      res.end();
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(404, { ...headers, 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ ok: false, error: errorMessage(err) }));
+    }
   }
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -3,7 +3,7 @@
  * with any (right axis: there are far fewer windows than events, so on a shared axis their bars vanish).
  */
 import { memo } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { AlertPoint } from '../lib/series';
 import { useChartData, useDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
@@ -17,6 +17,8 @@ export const AlertChart = memo(function AlertChart() {
   const data = useChartData((s) => s.view.alerts, inView);
   const axis = useTimeAxis(data, timeOf);
   const threshold = useDashboard((s) => s.status?.config.alertThreshold);
+  // An applied what-if: the switch, at its processing time (this chart's x).
+  const switchAt = useDashboard((s) => s.whatIf?.applied?.at ?? null);
   return (
     <ChartCard
       ref={ref}
@@ -35,6 +37,7 @@ export const AlertChart = memo(function AlertChart() {
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Bar yAxisId="events" name="alert events" dataKey="alerts" fill={COLORS.alerts} isAnimationActive={false} />
           <Bar yAxisId="windows" name="windows with alerts" dataKey="alertWindows" fill={COLORS.alertWindows} isAnimationActive={false} />
+          {switchAt !== null ? <ReferenceLine yAxisId="events" x={switchAt} stroke={COLORS.late} strokeDasharray="4 2" label={{ value: 'what-if applied', fontSize: 11, position: 'insideTopLeft' }} /> : null}
         </BarChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -1,6 +1,6 @@
 /** Avg (line) and min–max (band) of one sensor over its windows; the sensor is picked in a select. */
 import { memo, useId } from 'react';
-import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { SensorPoint } from '../lib/series';
 import { shallowEqual, useChartData, useDashboard, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
@@ -43,6 +43,8 @@ export const SensorChart = memo(function SensorChart() {
   const [ref, inView] = useInView<HTMLElement>();
   const { data, selected } = useChartData(selectSeries, inView, { equal: shallowEqual });
   const axis = useTimeAxis(data, windowStartOf, windowLengthOf);
+  // An applied what-if: the switch, at the watermark (event time) where the new windows took over.
+  const switchAt = useDashboard((s) => s.whatIf?.applied?.coverage.watermark ?? null);
   return (
     <ChartCard
       ref={ref}
@@ -62,6 +64,7 @@ export const SensorChart = memo(function SensorChart() {
           <Legend wrapperStyle={LEGEND_STYLE} />
           <Area name="min–max" dataKey={band} stroke="none" fill={COLORS.band} fillOpacity={0.18} isAnimationActive={false} />
           <Line name="avg" dataKey="avg" stroke={COLORS.avg} {...seriesLineProps} />
+          {switchAt !== null ? <ReferenceLine x={switchAt} stroke={COLORS.late} strokeDasharray="4 2" label={{ value: 'what-if applied', fontSize: 11, position: 'insideTopLeft' }} /> : null}
         </ComposedChart>
       </ResponsiveContainer>
     </ChartCard>

@@ -6,6 +6,7 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { AppStatus, Command, CommandReply, ExportReply, Frame, StreamscopeApi } from '../../src-shared/contract';
+import type { WhatIfState } from '../../src-shared/types';
 import { DashboardModel, emptyView, type DashboardView, type ModelCapacity } from '../lib/dashboard-model';
 
 /** A message for the user: an error (shown in the role="alert" area) or a notice (role="status"). */
@@ -33,6 +34,10 @@ export interface DashboardState {
   /** Wall-clock time (ms) the latest frame was published; 0 before the first. The host sends one
    *  every ~100 ms, so a long silence means the host is gone (see `lib/staleness.ts`). */
   lastFrameAt: number;
+  /** The what-if panel's state from the host (null until it sent one). */
+  whatIf: WhatIfState | null;
+  /** The retained history's summary and the settings in force (null when the host keeps no history). */
+  whatIfContext: NonNullable<Frame['whatIfContext']> | null;
 }
 
 /** What the components may do. */
@@ -65,6 +70,7 @@ export type StoreApiDeps = Pick<StreamscopeApi, 'send' | 'getStatus' | 'exportOu
 export function createDashboardStore(api: StoreApiDeps, capacity?: Partial<ModelCapacity>): DashboardStore {
   const model = new DashboardModel(capacity);
   let messageId = 0;
+  let pendingWhatIf: Pick<DashboardState, 'whatIf' | 'whatIfContext'> = { whatIf: null, whatIfContext: null };
   const message = (text: string): UserMessage => ({ id: ++messageId, text, at: Date.now() });
 
   return createStore<DashboardState & DashboardActions>()((set, get) => ({
@@ -76,8 +82,12 @@ export function createDashboardStore(api: StoreApiDeps, capacity?: Partial<Model
     notice: null,
     connected: false,
     lastFrameAt: 0,
+    whatIf: null,
+    whatIfContext: null,
 
     ingestFrame(frame) {
+      if (frame.whatIf) pendingWhatIf = { ...pendingWhatIf, whatIf: frame.whatIf };
+      if (frame.whatIfContext) pendingWhatIf = { ...pendingWhatIf, whatIfContext: frame.whatIfContext };
       try {
         model.ingest(frame);
       } catch (err) {
@@ -91,6 +101,8 @@ export function createDashboardStore(api: StoreApiDeps, capacity?: Partial<Model
       const patch: Partial<DashboardState> = { lastFrameAt: Date.now() };
       if (status) patch.status = status;
       if (!get().connected) patch.connected = true;
+      if (pendingWhatIf.whatIf !== null && pendingWhatIf.whatIf !== get().whatIf) patch.whatIf = pendingWhatIf.whatIf;
+      if (pendingWhatIf.whatIfContext !== null && pendingWhatIf.whatIfContext !== get().whatIfContext) patch.whatIfContext = pendingWhatIf.whatIfContext;
       if (!get().viewPaused) {
         const view = model.snapshot();
         if (view !== get().view) patch.view = view;

@@ -1,9 +1,10 @@
-/** fast-check arbitraries of event streams, window specs and operator options, shared by the window property tests. */
+/** fast-check arbitraries of event streams, window specs and operator options for window property tests. */
 import fc from 'fast-check';
 import type { StreamEvent, WindowSpec } from '../../src-shared/types';
 
 const KEYS = ['a', 'b', 'a:b', 'ü-sensor', ' ', ''];
 
+/** Streams over a small time/key domain: shuffled, nearly ordered, or with redelivered duplicates. */
 export const eventsArb = fc
   .array(
     fc.record({
@@ -30,6 +31,7 @@ export const eventsArb = fc
     ),
   );
 
+/** All three window kinds, hopping both below and above 32 slices. */
 export const specArb: fc.Arbitrary<WindowSpec> = fc.oneof(
   fc.integer({ min: 1, max: 60 }).map((sizeMs) => ({ kind: 'tumbling' as const, sizeMs })),
   fc
@@ -40,9 +42,9 @@ export const specArb: fc.Arbitrary<WindowSpec> = fc.oneof(
   fc.integer({ min: 1, max: 40 }).map((gapMs) => ({ kind: 'session' as const, gapMs })),
 );
 
+/** Out-of-orderness, allowed lateness (ms) and alert threshold. */
 export const optsArb = fc.record({
   maxOutOfOrdernessMs: fc.integer({ min: 0, max: 40 }),
   allowedLatenessMs: fc.integer({ min: 0, max: 40 }),
   alertThreshold: fc.integer({ min: 0, max: 100 }),
 });
-

@@ -27,6 +27,8 @@ export interface OperatorLoopDeps {
   processingTime: () => boolean;
   /** Publishes one output buffer; returns a promise when a sink queue blocks. */
   publish: (out: OperatorOutput) => Promise<unknown> | undefined;
+  /** Sees each batch as it enters the operator, after processing-time stamping (the retained history). */
+  onInput?: (batch: readonly StreamEvent[]) => void;
 }
 
 /** Runs the window operator over the ingress queue. */
@@ -91,6 +93,19 @@ export class OperatorLoop {
   }
 
   /**
+   * Fires every open window of the current operator and puts `next` (which may already hold state,
+   * e.g. seeded from the retained history) in its place. Call it between batches ({@link atBarrier}).
+   * A `next` that has seen no event takes over the old watermark.
+   */
+  installOperator(next: WindowOperator): Promise<unknown> | undefined {
+    const wm = this.operator.watermark;
+    this.operator.advanceWatermark(Infinity, this.out);
+    this.operator = next;
+    if (Number.isFinite(wm) && !Number.isFinite(next.watermark)) next.advanceWatermark(wm, this.out);
+    return this.drain();
+  }
+
+  /**
    * Waits until the loop has processed everything queued (or `giveUp()` turns true), yielding to
    * I/O meanwhile.
    */
@@ -137,6 +152,7 @@ export class OperatorLoop {
       const arrival = clock.now();
       if (this.deps.processingTime()) for (const e of batch) e.timestamp = arrival;
       this.arrivalMs = arrival;
+      this.deps.onInput?.(batch);
       const accepted = this.operator.process(batch, arrival, this.out);
       metrics.received('window', 'operator', batch.length);
       metrics.processed(accepted);
