@@ -53,7 +53,9 @@ it('retains history, runs a what-if, exports it over the web host, and applies i
   await mkdir(rendererDir);
   const host = await startWebHost({ controller, rendererDir, port: 0 });
   try {
-    const res = await fetch(`http://127.0.0.1:${host.port}/export/whatif.jsonl`);
+    // The export needs the host's secret, like every export (issue 10).
+    expect((await fetch(`http://127.0.0.1:${host.port}/export/whatif.jsonl`)).status).toBe(401);
+    const res = await fetch(`http://127.0.0.1:${host.port}/export/whatif.jsonl`, { headers: { authorization: `Bearer ${host.token}` } });
     expect(res.status).toBe(200);
     const lines = (await res.text()).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as WindowResult);
     expect(lines.filter((r) => !r.isUpdate)).toHaveLength(outcome.whatIf.summary.windows);
