@@ -25,6 +25,8 @@ interface RunningSink {
 export class SinkSet {
   private configured: RunningSink[] = [];
   private readonly host: SinkStage[] = [];
+  /** Every stage, configured first; rebuilt when the set changes (offer() runs per batch). */
+  private all: SinkStage[] = [];
 
   constructor(
     private readonly deps: {
@@ -35,8 +37,8 @@ export class SinkSet {
   ) {}
 
   /** Every stage, configured first. */
-  get stages(): SinkStage[] {
-    return [...this.configured.map((r) => r.stage), ...this.host];
+  get stages(): readonly SinkStage[] {
+    return this.all;
   }
 
   /** The configurations of the configured sinks that are running, in order. */
@@ -47,6 +49,7 @@ export class SinkSet {
   /** Adds a sink built by the host; it runs until closeAll(). */
   addHost(sink: Sink, queue: SinkQueueConfig): void {
     this.host.push(this.stageFor(sink, queue));
+    this.changed();
   }
 
   /**
@@ -72,10 +75,12 @@ export class SinkSet {
     for (const r of [...this.configured]) {
       if (wantedKeys.has(r.key)) continue;
       this.configured = this.configured.filter((x) => x !== r);
+      this.changed();
       await r.stage.close();
       this.deps.log('info', `sink ${r.stage.sink.name} removed`);
     }
     this.configured.push(...acquired);
+    this.changed();
   }
 
   /** Applies new queue settings to every sink queue. */
@@ -89,7 +94,7 @@ export class SinkSet {
   /** Offers results to every sink; returns a promise when some sink queue blocks. */
   offer(results: WindowResult[]): Promise<unknown> | undefined {
     let blocked: Promise<unknown>[] | undefined;
-    for (const stage of this.stages) {
+    for (const stage of this.all) {
       const p = stage.offer(results);
       if (p !== undefined) (blocked ??= []).push(p);
     }
@@ -99,6 +104,10 @@ export class SinkSet {
   /** Delivers what every sink holds, then closes them all. */
   async closeAll(): Promise<void> {
     await Promise.all(this.stages.map((s) => s.close()));
+  }
+
+  private changed(): void {
+    this.all = [...this.configured.map((r) => r.stage), ...this.host];
   }
 
   private async acquire(config: SinkConfig, queue: SinkQueueConfig): Promise<RunningSink> {
