@@ -54,31 +54,28 @@ export class SinkSet {
 
   /**
    * Makes the configured sinks exactly `wanted`: sinks not wanted any more are closed (after
-   * delivering what they hold), new ones are built and started. New sinks are acquired first: if one
-   * cannot start (port in use, bad path), the ones acquired so far are closed again, nothing else
-   * changes, and the error is rethrown, so the running set always matches one configuration.
+   * delivering what they hold), new ones are built and started. New sinks are acquired before
+   * anything else changes, so a sink that cannot start (port in use, bad path) changes nothing: the
+   * ones acquired so far are closed again and the error is rethrown. One exception: a sink replaced
+   * by one of the same type (new options) is closed first, since both may need the same port or
+   * file; if the replacement then fails, the old one stays closed. Either way {@link configs} lists
+   * exactly the sinks running.
    * @throws Error from the sink that could not start.
    */
   async reconcile(wanted: readonly SinkConfig[], queue: SinkQueueConfig): Promise<void> {
     const wantedKeys = new Set(wanted.map(keyOf));
+    const added = wanted.filter((c, i) => !this.configured.some((r) => r.key === keyOf(c)) && wanted.findIndex((d) => keyOf(d) === keyOf(c)) === i);
+    const removed = this.configured.filter((r) => !wantedKeys.has(r.key));
+    const replaced = removed.filter((r) => added.some((c) => c.type === r.config.type));
+    for (const r of replaced) await this.remove(r, 'replaced');
     const acquired: RunningSink[] = [];
     try {
-      for (const config of wanted) {
-        const key = keyOf(config);
-        if (this.configured.some((r) => r.key === key) || acquired.some((r) => r.key === key)) continue;
-        acquired.push(await this.acquire(config, queue));
-      }
+      for (const config of added) acquired.push(await this.acquire(config, queue));
     } catch (e) {
       await Promise.all(acquired.map((r) => r.stage.close()));
       throw e;
     }
-    for (const r of [...this.configured]) {
-      if (wantedKeys.has(r.key)) continue;
-      this.configured = this.configured.filter((x) => x !== r);
-      this.changed();
-      await r.stage.close();
-      this.deps.log('info', `sink ${r.stage.sink.name} removed`);
-    }
+    for (const r of removed) if (!replaced.includes(r)) await this.remove(r, 'removed');
     this.configured.push(...acquired);
     this.changed();
   }
@@ -104,6 +101,13 @@ export class SinkSet {
   /** Delivers what every sink holds, then closes them all. */
   async closeAll(): Promise<void> {
     await Promise.all(this.stages.map((s) => s.close()));
+  }
+
+  private async remove(r: RunningSink, why: 'removed' | 'replaced'): Promise<void> {
+    this.configured = this.configured.filter((x) => x !== r);
+    this.changed();
+    await r.stage.close();
+    this.deps.log('info', `sink ${r.stage.sink.name} ${why}`);
   }
 
   private changed(): void {
