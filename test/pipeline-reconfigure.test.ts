@@ -83,6 +83,42 @@ describe('reconfigure: all or nothing', () => {
   });
 });
 
+describe('reconfigure: replacing a sink by one of its kind', () => {
+  async function freePort(): Promise<number> {
+    const s = await listen();
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    return port;
+  }
+
+  it('new options on the same port work (the old sink is closed first)', async () => {
+    const port = await freePort();
+    const p = new Pipeline(
+      { sinks: [{ type: 'websocket', host: '127.0.0.1', port, path: '/a' }], metrics: false },
+      { clock: new VirtualClock(T0), source: new PushSource(), onSourceEnd: 'continue' },
+    );
+    await p.start();
+    await p.reconfigure({ sinks: [{ type: 'websocket', host: '127.0.0.1', port, path: '/b' }] });
+    expect(p.config.sinks).toMatchObject([{ type: 'websocket', port, path: '/b' }]);
+    await p.stop();
+  });
+
+  it('a replacement that cannot start leaves the old one closed, and config.sinks says so', async () => {
+    const busy = await listen();
+    servers.push(busy);
+    const busyPort = (busy.address() as { port: number }).port;
+    const p = new Pipeline(
+      { sinks: [{ type: 'websocket', host: '127.0.0.1', port: 0 }], metrics: false },
+      { clock: new VirtualClock(T0), source: new PushSource(), onSourceEnd: 'continue' },
+    );
+    await p.start();
+    await expect(p.reconfigure({ sinks: [{ type: 'websocket', host: '127.0.0.1', port: busyPort }], alertThreshold: 1 })).rejects.toThrow();
+    expect(p.config.sinks).toEqual([]);
+    expect(p.config.alertThreshold).toBe(80);
+    await p.stop();
+  });
+});
+
 describe('planChange', () => {
   const base = parseConfig({ source: { type: 'sim', rateEventsPerSec: 100 }, window: 'tumbling:1s', sinks: [], metrics: false });
   const with_ = (patch: Record<string, unknown>) => parseConfig({ ...base, ...patch });

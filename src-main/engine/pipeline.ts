@@ -282,7 +282,9 @@ export class Pipeline {
    * hold (no result is lost), and the new operator continues from the same watermark — or, with
    * `opts.seedOperator`, from the state that operator was seeded with.
    * @throws ConfigError when the merged configuration is invalid, or the Error of a new source or
-   * sink that cannot start (port in use, bad path); nothing is changed then.
+   * sink that cannot start (port in use, bad path); nothing is changed then, except that a sink
+   * being replaced by one of its type (which may need the same port or file) stays closed, and
+   * `config.sinks` says so.
    */
   async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>, opts: ReconfigureOptions = {}): Promise<void> {
     const prev = this.cfg;
@@ -296,7 +298,12 @@ export class Pipeline {
     const source = this.sources.current;
     const change = planChange(prev, next, source?.setRate !== undefined);
     const newSource = change.switchSource ? await this.sources.build(next.source) : undefined;
-    await this.sinks.reconcile(next.sinks, next.queues.sink);
+    try {
+      await this.sinks.reconcile(next.sinks, next.queues.sink);
+    } catch (e) {
+      this.cfg = { ...prev, sinks: this.sinks.configs }; // a replaced sink may be gone
+      throw e;
+    }
     this.cfg = next;
 
     const seed = opts.seedOperator;

@@ -5,14 +5,14 @@
  *
  * It exists in two layouts, both defined here and nowhere else: the {@link Aggregate} object
  * (sessions, two-stacks, merged windows) and a flat run of {@link AGG_WIDTH} numbers in a
- * Float64Array (slice-state.ts keeps one per key and slice). {@link Aggregate.stats} is the only
- * place the result's statistics are read from. Adding a statistic, all in this file: a field and
+ * Float64Array (slice-state.ts keeps one per key and slice). {@link Aggregate.result} is the only
+ * place a result's statistics are read from. Adding a statistic, all in this file: a field and
  * a flat slot (AGG_WIDTH + 1), its identity in `reset`/`clearAt`, its fold in `add`/`addAt`, its
- * merge in `merge`/`mergeAt`/`mergeFlat`, its value in `stats`/`toJSON`/{@link AGGREGATE_FIELDS},
+ * merge in `merge`/`mergeAt`/`mergeFlat`, its value in `result`/`toJSON`/{@link AGGREGATE_FIELDS},
  * its label in {@link STAT_LABELS}; outside it only the contract type `WindowStats`
  * (src-shared/types.ts) and the bench's independent reference (bench/contenders/naive.ts).
  */
-import type { WindowStats } from '../../../src-shared/types';
+import type { WindowKind, WindowResult, WindowStats } from '../../../src-shared/types';
 
 /** Numbers per aggregate in the flat layout. */
 export const AGG_WIDTH = 6;
@@ -86,9 +86,24 @@ export class Aggregate {
     if (f[p + ARRIVAL] > this.lastArrivalMs) this.lastArrivalMs = f[p + ARRIVAL];
   }
 
-  /** The statistics a window result carries, in the result's field order. */
-  stats(): WindowStats {
-    return { count: this.count, sum: this.sum, avg: this.sum / this.count, min: this.min, max: this.max, alertCount: this.alertCount };
+  /**
+   * The window result carrying these statistics, fields in the order results are written. One
+   * object literal per shape (no spread): results are built per key and window on the hot path.
+   */
+  result(
+    windowStart: number,
+    windowEnd: number,
+    sensorId: string,
+    windowKind: WindowKind,
+    isUpdate: boolean,
+    emittedAt: number,
+    supersedes?: Array<[number, number]>,
+  ): WindowResult {
+    const { count, sum, min, max, alertCount } = this;
+    const avg = sum / count;
+    return supersedes === undefined
+      ? { windowStart, windowEnd, sensorId, count, sum, avg, min, max, alertCount, windowKind, isUpdate, emittedAt }
+      : { windowStart, windowEnd, sensorId, count, sum, avg, min, max, alertCount, windowKind, isUpdate, supersedes, emittedAt };
   }
 
   /** Plain-object form (what JSON.stringify writes): the {@link AGGREGATE_FIELDS}. */

@@ -198,16 +198,9 @@ export class SessionWindowOperator extends WindowOperator {
   private emit(s: Session, out: OperatorOutput, lateFiring: boolean): void {
     const emittedAt = this.now();
     const supersedes = s.emitted.filter(([a, b]) => a !== s.start || b !== s.end);
-    out.results.push({
-      windowStart: s.start,
-      windowEnd: s.end,
-      sensorId: s.key,
-      ...s.agg.stats(),
-      windowKind: 'session',
-      isUpdate: lateFiring || s.emitted.length > 0,
-      ...(supersedes.length > 0 ? { supersedes } : {}),
-      emittedAt,
-    });
+    out.results.push(
+      s.agg.result(s.start, s.end, s.key, 'session', lateFiring || s.emitted.length > 0, emittedAt, supersedes.length > 0 ? supersedes : undefined),
+    );
     out.latenciesMs.push(Math.max(0, emittedAt - s.agg.lastArrivalMs));
     s.emitted = [[s.start, s.end]];
     s.upToDate = true;

@@ -344,15 +344,7 @@ export class SlicedWindowOperator extends WindowOperator {
   }
 
   private result(windowStart: number, key: string, agg: Aggregate, isUpdate: boolean, emittedAt: number) {
-    return {
-      windowStart,
-      windowEnd: windowStart + this.sizeMs,
-      sensorId: key,
-      ...agg.stats(),
-      windowKind: this.kind,
-      isUpdate,
-      emittedAt,
-    };
+    return agg.result(windowStart, windowStart + this.sizeMs, key, this.kind, isUpdate, emittedAt);
   }
 }
 
