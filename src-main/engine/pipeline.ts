@@ -342,6 +342,8 @@ export class Pipeline {
 
   private async suspendWithCheckpoint(ckpt: CheckpointCoordinator): Promise<void> {
     let info;
+    // A paused source holds events it handed over at the pause gate: let them in before the cut.
+    this.lifecycle.resume();
     try {
       // The ingress closes while the source is still held: nothing after the cut is processed.
       info = await ckpt.suspend(() => this.ingress.close());
