@@ -4,6 +4,7 @@
  * the web host's WebSocket (`/ws`). Pure TS + zod: nothing here may import Node, Electron or React.
  */
 import { z } from 'zod';
+import { QUEUE_POLICIES } from './types';
 import type {
   DeadLetter,
   LateEvent,
@@ -32,12 +33,15 @@ export const FRAME_INTERVAL_MS = 100;
  */
 export const MAX_SLICES_PER_WINDOW = 100_000;
 
+/** Greatest common divisor of two non-negative integers (Euclid). */
+export function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
 /** Slices per hopping window: size / gcd(size, slide). */
 export function hoppingSlices(sizeMs: number, slideMs: number): number {
-  let a = sizeMs;
-  let b = slideMs;
-  while (b !== 0) [a, b] = [b, a % b];
-  return sizeMs / a;
+  return sizeMs / gcd(sizeMs, slideMs);
 }
 
 const positiveMs = z.number().int('must be a whole number of ms').positive('must be > 0');
@@ -59,7 +63,7 @@ export const windowSpecSchema = z
   }) satisfies z.ZodType<WindowSpec>;
 
 /** What a bounded queue does when full. */
-export const queuePolicySchema = z.enum(['block', 'drop-newest', 'drop-oldest']) satisfies z.ZodType<QueuePolicy>;
+export const queuePolicySchema = z.enum(QUEUE_POLICIES);
 
 /** The source kinds the UI can choose; options are passed through to the engine's own schema. */
 export const sourceTypeSchema = z.enum(['sim', 'system', 'file', 'mqtt', 'nats', 'http']);
@@ -200,7 +204,6 @@ export const wsClientMessageSchema = z.union([
   z.object({ id: z.number().int(), cmd: z.unknown() }).strict(),
   z.object({ id: z.number().int(), getStatus: z.literal(true) }).strict(),
 ]);
-export type WsClientMessage = z.infer<typeof wsClientMessageSchema>;
 
 /** WebSocket messages, host → client. `hello` is sent once on connect. */
 export type WsServerMessage =

@@ -30,19 +30,15 @@ export type WindowSpec =
   | { kind: 'hopping'; sizeMs: number; slideMs: number }
   | { kind: 'session'; gapMs: number };
 
-/** Which clock drives windows: the events' own timestamps, or their arrival (processing) time. */
-export type TimeMode = 'event' | 'processing';
-
 /**
  * The aggregate of one key in one window, as emitted to sinks.
  * Keeps the tutorial's fields (windowStart … alertCount) and adds what event time needs.
  */
-export interface WindowResult {
-  /** Inclusive window start, ms since epoch. */
-  windowStart: number;
-  /** Exclusive window end, ms since epoch. */
-  windowEnd: number;
-  sensorId: string;
+/**
+ * The statistics of one key in one window. Defined by the engine's aggregate
+ * (src-main/engine/windows/aggregate.ts), which computes them; this is their contract.
+ */
+export interface WindowStats {
   count: number;
   sum: number;
   /** sum / count. */
@@ -51,6 +47,14 @@ export interface WindowResult {
   max: number;
   /** Events with value strictly greater than the alert threshold. */
   alertCount: number;
+}
+
+export interface WindowResult extends WindowStats {
+  /** Inclusive window start, ms since epoch. */
+  windowStart: number;
+  /** Exclusive window end, ms since epoch. */
+  windowEnd: number;
+  sensorId: string;
   windowKind: WindowKind;
   /**
    * false for a window's on-time firing; true when a late-but-allowed event re-emits a window that
@@ -100,7 +104,10 @@ export interface DeadLetter {
 }
 
 /** What a bounded queue does when full. `block` pauses the producer; the drop policies shed load. */
-export type QueuePolicy = 'block' | 'drop-newest' | 'drop-oldest';
+export const QUEUE_POLICIES = ['block', 'drop-newest', 'drop-oldest'] as const;
+
+/** One of {@link QUEUE_POLICIES}. */
+export type QueuePolicy = (typeof QUEUE_POLICIES)[number];
 
 /** Per-queue (per-stage) load, as Flink's web UI shows it. All *MsPerSec values are in 0..1000. */
 export interface QueueSnapshot {

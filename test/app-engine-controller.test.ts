@@ -55,11 +55,36 @@ it('switches window kind and source type from the UI', async () => {
     expect(reply.ok, JSON.stringify(reply)).toBe(true);
     expect(reply.ok && reply.status.config.window).toEqual(window);
   }
-  const system = await controller.command({ type: 'setSource', source: { type: 'system' } });
+  const frames: Frame[] = [];
+  controller.subscribe({ send: (f) => frames.push(f) });
+  const system = await controller.command({ type: 'setSource', source: { type: 'system', intervalMs: 100 } });
   expect(system.ok, JSON.stringify(system)).toBe(true);
+  expect(system.ok && system.status.config.source.type).toBe('system');
+  // The engine really reads the machine now: results keyed by the system source's metrics arrive.
+  await vi.waitFor(() => expect(frames.flatMap((f) => f.results).some((r) => /cpu/.test(r.sensorId))).toBe(true), { timeout: 30_000 });
   const sim = await controller.command({ type: 'setSource', source: { type: 'sim' } });
   expect(sim.ok, JSON.stringify(sim)).toBe(true);
+  expect(sim.ok && sim.status.config.source).toMatchObject({ type: 'sim', sensors: 10 });
+  const seen = frames.length;
+  await vi.waitFor(() => expect(frames.slice(seen).flatMap((f) => f.results).some((r) => /^sensor-\d+$/.test(r.sensorId))).toBe(true), { timeout: 30_000 });
 }, 60_000);
+
+it('a sink that cannot start is refused, and the UI, the engine config and the running sinks agree', async () => {
+  const { createServer } = await import('node:net');
+  const busy = createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
+  try {
+    const port = (busy.address() as { port: number }).port;
+    const reply = await controller.command({ type: 'setSink', sink: 'websocket', enabled: true, options: { host: '127.0.0.1', port } });
+    expect(reply.ok).toBe(false);
+    expect(!reply.ok && reply.error).toMatch(/websocket.*(cannot listen|EADDRINUSE)/);
+    expect(controller.status().config.sinks.find((s) => s.name === 'websocket')?.enabled).toBe(false);
+    const metrics = await controller.command({ type: 'setAlertThreshold', alertThreshold: 81 });
+    expect(metrics.ok && metrics.status.config.sinks.filter((s) => s.enabled).map((s) => s.name)).toEqual(['file']);
+  } finally {
+    await new Promise((r) => busy.close(r));
+  }
+});
 
 it('keeps the pipeline running when a chosen source fails, and says why in the log', async () => {
   const frames: Frame[] = [];
@@ -77,6 +102,12 @@ it('keeps failed webhook batches in the data dir instead of losing them', async 
   expect(reply.ok, JSON.stringify(reply)).toBe(true);
   const { readFile } = await import('node:fs/promises');
   await vi.waitFor(async () => expect((await readFile(join(dataDir, 'webhook-dead-letter.jsonl'), 'utf8')).length).toBeGreaterThan(0), { timeout: 30_000 });
+  const first = JSON.parse((await readFile(join(dataDir, 'webhook-dead-letter.jsonl'), 'utf8')).split('\n')[0]) as {
+    reason: string; results: Array<{ sensorId: string; count: number }>;
+  };
+  expect(first.reason).toBe('retries_exhausted');
+  expect(first.results.length).toBeGreaterThan(0);
+  expect(first.results.every((r) => /^sensor-\d+$/.test(r.sensorId) && r.count > 0)).toBe(true);
 }, 60_000);
 
 it('replays a real CSV with a field mapping chosen in the UI', async () => {

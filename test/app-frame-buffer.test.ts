@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { RingBuffer } from '../src-main/app/ring-buffer';
+import { RingBuffer } from '../src-shared/ring-buffer';
 import { FrameBuilder } from '../src-main/app/frame-builder';
 import type { AppStatus } from '../src-shared/contract';
 import { StubPipeline, result } from './support/app-stub-pipeline';
@@ -15,7 +15,7 @@ describe('RingBuffer', () => {
         const { items, skipped } = ring.drain();
         expect(items).toEqual(all.slice(Math.max(0, all.length - cap)));
         expect(skipped).toBe(Math.max(0, all.length - cap));
-        expect(ring.length).toBe(0);
+        expect(ring.size).toBe(0);
         expect(ring.drain()).toEqual({ items: [], skipped: 0 });
       }),
     );

@@ -1,10 +1,11 @@
 /**
  * The bench's contenders must compute the same thing, or its ratios mean nothing: on a small
- * generated workload, every contender's (key, window) aggregates — count, sum, min, max, alert
- * count — must equal every other's, for each window kind. No timing is asserted.
+ * generated workload, every contender's (key, window) aggregates — every statistic of
+ * AGGREGATE_FIELDS (count, sum, min, max, alert count) — must equal every other's, for each window kind. No timing is asserted.
  */
 import { describe, expect, it } from 'vitest';
 import { CONTENDERS } from '../bench/contenders/index';
+import { AGGREGATE_FIELDS } from '../src-main/engine/windows/aggregate';
 import type { BenchRow, ContenderName } from '../bench/lib/contender-types';
 import { benchWorkloads, generateWorkload, operatorSettings, readWorkload, toEvents, writeWorkload } from '../bench/lib/workload';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,7 +17,7 @@ function canonical(rows: BenchRow[]): Map<string, string> {
   for (const r of rows) {
     const k = `${r.sensorId}|${r.windowStart}|${r.windowEnd}`;
     if (m.has(k)) throw new Error(`duplicate result for ${k}`);
-    m.set(k, `${r.count}/${r.sum}/${r.min}/${r.max}/${r.alertCount}`);
+    m.set(k, AGGREGATE_FIELDS.map((f) => r[f]).join('/'));
   }
   return m;
 }

@@ -125,19 +125,23 @@ describe('live pipeline', () => {
     expect(sumCounts(slow.results)).toBe(m.eventsProcessed);
   });
 
-  it('idle timeout advances the watermark so windows close when input stops', async () => {
+  it('idle timeout closes the open windows when input stops (before any stop())', async () => {
     const rec = recordingSink();
     const p = new Pipeline(
-      { source: { type: 'sim', sensors: 1, rateEventsPerSec: 1000 }, window: 'tumbling:1h', idleTimeoutMs: 50, sinks: [], metrics: false },
+      { source: { type: 'sim', sensors: 2, rateEventsPerSec: 1000 }, window: 'tumbling:200ms', idleTimeoutMs: 50, sinks: [], metrics: false },
       { hostSinks: [rec] },
     );
     await p.start();
     await until(() => p.metrics.snapshot().eventsProcessed > 10);
     p.pause();
-    // An hour-long window would not close for an hour of event time; the idle watermark closes it
-    // only after an hour of processing time, so instead check that the watermark moves while paused.
-    const wm0 = p.watermark;
-    await until(() => p.watermark > wm0);
+    // Input stops; within idleTimeout + one window of processing time the idle watermark passes the
+    // end of every open window, so every processed event is in an emitted result without a stop().
+    await until(() => {
+      const processed = p.metrics.snapshot().eventsProcessed;
+      return processed > 0 && sumCounts(rec.results) === processed;
+    });
+    expect(p.state).toBe('paused');
+    expect(p.stateSize).toBe(0);
     await p.stop();
     expect(sumCounts(rec.results)).toBe(p.metrics.snapshot().eventsProcessed);
   });
@@ -163,16 +167,42 @@ describe('pipeline side outputs', () => {
 
 describe('pipeline reconfiguration across kinds', () => {
   it('switches window kind (hopping → session → tumbling) and source type while running', async () => {
-    const p = new Pipeline({ source: { type: 'sim', rateEventsPerSec: 500 }, window: 'hopping:10s:2s', sinks: [], metrics: false });
+    const rec = recordingSink();
+    const p = new Pipeline(
+      { source: { type: 'sim', sensors: 2, rateEventsPerSec: 500 }, window: 'hopping:10s:2s', sinks: [], metrics: { host: '127.0.0.1', port: 0 } },
+      { hostSinks: [rec], onSourceEnd: 'continue' },
+    );
     await p.start();
+    await until(() => p.metrics.snapshot().eventsProcessed > 20);
     await p.reconfigure({ window: { kind: 'session', gapMs: 1000 } });
     expect(p.config.window).toEqual({ kind: 'session', gapMs: 1000 });
-    await p.reconfigure({ window: 'tumbling:2s' });
-    expect(p.config.window).toEqual({ kind: 'tumbling', sizeMs: 2000 });
+    // The open hopping windows fired at the switch.
+    expect(rec.results.some((r) => r.windowKind === 'hopping' && r.windowEnd - r.windowStart === 10_000)).toBe(true);
+    await until(() => p.stateSize > 0);
+    await p.reconfigure({ window: 'tumbling:200ms' });
+    expect(p.config.window).toEqual({ kind: 'tumbling', sizeMs: 200 });
+    // The open sessions fired at the switch; then the new window size takes over.
+    expect(rec.results.some((r) => r.windowKind === 'session')).toBe(true);
+    await until(() => rec.results.some((r) => r.windowKind === 'tumbling' && r.windowEnd - r.windowStart === 200));
+
     await p.reconfigure({ source: { type: 'http' } });
     expect(p.config.source.type).toBe('http');
-    await p.reconfigure({ source: { type: 'sim', rateEventsPerSec: 100 } });
+    expect(p.metrics.snapshot().sources.find((x) => x.name === 'sim')?.state).toBe('stopped');
+    const t = Date.now();
+    const res = await fetch(`${p.metricsServer!.url}/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: [{ sensorId: 'posted', timestamp: t, value: 3 }, { sensorId: 'posted', timestamp: t + 1, value: 5 }].map((e) => JSON.stringify(e)).join('\n'),
+    });
+    expect(res.status).toBe(200);
+
+    await p.reconfigure({ source: { type: 'sim', sensors: 2, rateEventsPerSec: 100 } });
     expect(p.config.source).toMatchObject({ type: 'sim', rateEventsPerSec: 100 });
+    // Switching away from the HTTP source fired its window: the posted events are in one result.
+    const posted = rec.results.filter((r) => r.sensorId === 'posted');
+    expect(posted.map((r) => [r.count, r.sum, r.min, r.max])).toEqual([[2, 8, 3, 5]]);
+    const before = rec.results.length;
+    await until(() => rec.results.slice(before).some((r) => /^sensor-\d+$/.test(r.sensorId)));
     await p.stop();
   });
 });

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WindowResult } from '../src-shared/types';
 import type { Sink } from '../src-main/engine/component';
+import { parseConfig } from '../src-main/engine/config';
 import { Pipeline } from '../src-main/engine/pipeline';
+import { planChange } from '../src-main/engine/stages/config-change';
 import { VirtualClock } from '../src-main/engine/time/clock';
 import { PushSource } from './support/push-source';
 
@@ -78,5 +80,60 @@ describe('reconfigure: all or nothing', () => {
     expect(p.config.sinks.map((s) => s.type)).toEqual(['websocket']);
     await p.stop();
     expect(p.state).toBe('stopped');
+  });
+});
+
+describe('reconfigure: replacing a sink by one of its kind', () => {
+  async function freePort(): Promise<number> {
+    const s = await listen();
+    const port = (s.address() as { port: number }).port;
+    await new Promise((r) => s.close(r));
+    return port;
+  }
+
+  it('new options on the same port work (the old sink is closed first)', async () => {
+    const port = await freePort();
+    const p = new Pipeline(
+      { sinks: [{ type: 'websocket', host: '127.0.0.1', port, path: '/a' }], metrics: false },
+      { clock: new VirtualClock(T0), source: new PushSource(), onSourceEnd: 'continue' },
+    );
+    await p.start();
+    await p.reconfigure({ sinks: [{ type: 'websocket', host: '127.0.0.1', port, path: '/b' }] });
+    expect(p.config.sinks).toMatchObject([{ type: 'websocket', port, path: '/b' }]);
+    await p.stop();
+  });
+
+  it('a replacement that cannot start leaves the old one closed, and config.sinks says so', async () => {
+    const busy = await listen();
+    servers.push(busy);
+    const busyPort = (busy.address() as { port: number }).port;
+    const p = new Pipeline(
+      { sinks: [{ type: 'websocket', host: '127.0.0.1', port: 0 }], metrics: false },
+      { clock: new VirtualClock(T0), source: new PushSource(), onSourceEnd: 'continue' },
+    );
+    await p.start();
+    await expect(p.reconfigure({ sinks: [{ type: 'websocket', host: '127.0.0.1', port: busyPort }], alertThreshold: 1 })).rejects.toThrow();
+    expect(p.config.sinks).toEqual([]);
+    expect(p.config.alertThreshold).toBe(80);
+    await p.stop();
+  });
+});
+
+describe('planChange', () => {
+  const base = parseConfig({ source: { type: 'sim', rateEventsPerSec: 100 }, window: 'tumbling:1s', sinks: [], metrics: false });
+  const with_ = (patch: Record<string, unknown>) => parseConfig({ ...base, ...patch });
+
+  it('a rate change of the simulated source is applied in place when the source can, else it is a switch', () => {
+    const next = with_({ source: { ...base.source, rateEventsPerSec: 500 } });
+    expect(planChange(base, next, true)).toEqual({ operator: false, alertThreshold: false, rateEventsPerSec: 500, switchSource: false });
+    expect(planChange(base, next, false)).toEqual({ operator: false, alertThreshold: false, switchSource: true });
+    expect(planChange(base, with_({ source: { ...base.source, sensors: 3 } }), true).switchSource).toBe(true);
+  });
+
+  it('window or time settings rebuild the operator; the threshold alone does not', () => {
+    expect(planChange(base, with_({ window: 'tumbling:2s', alertThreshold: 5 }), true)).toMatchObject({ operator: true, alertThreshold: false });
+    expect(planChange(base, with_({ allowedLatenessMs: 10 }), true)).toMatchObject({ operator: true });
+    expect(planChange(base, with_({ alertThreshold: 5 }), true)).toEqual({ operator: false, alertThreshold: true, switchSource: false });
+    expect(planChange(base, base, true)).toEqual({ operator: false, alertThreshold: false, switchSource: false });
   });
 });

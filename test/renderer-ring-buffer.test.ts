@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RingBuffer } from '../src-renderer/lib/ring-buffer';
+import { RingBuffer } from '../src-shared/ring-buffer';
 
 describe('RingBuffer', () => {
   it('keeps the last `capacity` items, oldest first', () => {

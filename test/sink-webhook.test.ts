@@ -140,15 +140,22 @@ describe('WebhookSink', { timeout: 30_000 }, () => {
   });
 
   it('retries 429 (Retry-After honoured, capped at maxBackoffMs)', async () => {
+    // Retry-After: 120 s, capped at maxBackoffMs = 300 ms. Without Retry-After the backoff would be
+    // full jitter under minBackoffMs = 1 ms, so a gap of at least ~300 ms between the two requests
+    // can only come from the header (a lower bound: a slow machine only makes the gap longer).
+    const at: number[] = [];
     const ep = await endpoint((n, res) => {
+      at.push(performance.now());
       if (n === 1) res.setHeader('retry-after', '120');
       return n === 1 ? 429 : 200;
     });
-    const sink = new WebhookSink({ url: ep.url, minBackoffMs: 1, maxBackoffMs: 20 });
+    const sink = new WebhookSink({ url: ep.url, minBackoffMs: 1, maxBackoffMs: 300 });
     await sink.write(range(0, 4));
     await sink.close();
     expect(ep.requests).toBe(2);
     expect(sink.stats()).toMatchObject({ sent: 4, retries: 1 });
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(290);
+    expect(ep.accepted.map((r) => r.count)).toEqual([0, 1, 2, 3]);
   });
 
   it('dead-letters every result exactly once when the endpoint always fails; write() never rejects', async () => {

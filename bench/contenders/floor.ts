@@ -1,29 +1,14 @@
 /**
  * The floor: a bare loop over the pre-parsed events doing the same keyed event-time aggregation in
- * Maps — no streams, no queues, no metrics. Hopping windows copy each event into every window that
+ * Maps — no streams, no queues, no metrics (the aggregate is the engine's, aggregate.ts). Hopping windows copy each event into every window that
  * contains it (the straightforward way); sessions merge per key. The practical limit for JS here.
  */
+import { Aggregate as Agg } from '../../src-main/engine/windows/aggregate';
 import type { BenchRow, Contender, ContenderJob, RowSink } from '../lib/contender-types';
 import { sizeAndSlide } from '../lib/contender-types';
 
-class Agg {
-  count = 0;
-  sum = 0;
-  min = Infinity;
-  max = -Infinity;
-  alertCount = 0;
-
-  add(v: number, thr: number): void {
-    this.count++;
-    this.sum += v;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
-    if (v > thr) this.alertCount++;
-  }
-}
-
 function row(windowStart: number, windowEnd: number, sensorId: string, a: Agg): BenchRow {
-  return { windowStart, windowEnd, sensorId, count: a.count, sum: a.sum, min: a.min, max: a.max, alertCount: a.alertCount };
+  return { windowStart, windowEnd, sensorId, ...a.toJSON() };
 }
 
 function windowedFloor(job: ContenderJob, sink: RowSink): void {
@@ -62,7 +47,7 @@ function windowedFloor(job: ContenderJob, sink: RowSink): void {
         a = new Agg();
         keys.set(e.sensorId, a);
       }
-      a.add(v, thr);
+      a.add(v, thr, 0);
     }
     if (t > maxTs) {
       maxTs = t;
@@ -117,12 +102,7 @@ function sessionFloor(job: ContenderJob, sink: RowSink): void {
         else {
           merged.start = Math.min(merged.start, s.start);
           merged.end = Math.max(merged.end, s.end);
-          const a = merged.agg;
-          a.count += s.agg.count;
-          a.sum += s.agg.sum;
-          a.min = Math.min(a.min, s.agg.min);
-          a.max = Math.max(a.max, s.agg.max);
-          a.alertCount += s.agg.alertCount;
+          merged.agg.merge(s.agg);
           continue;
         }
       }
@@ -137,7 +117,7 @@ function sessionFloor(job: ContenderJob, sink: RowSink): void {
       if (t + gap > merged.end) merged.end = t + gap;
     }
     const a = merged.agg;
-    a.add(v, thr);
+    a.add(v, thr, 0);
     if (t > maxTs) {
       maxTs = t;
       const wm = t - ooo;

@@ -1,16 +1,11 @@
 /** What every contender implements, and the result rows they all produce (so they can be compared). */
-import type { StreamEvent, WindowSpec } from '../../src-shared/types';
+import type { StreamEvent, WindowSpec, WindowStats } from '../../src-shared/types';
 
 /** One (key, window) aggregate as every contender emits it. Times in ms since epoch. */
-export interface BenchRow {
+export interface BenchRow extends Omit<WindowStats, 'avg'> {
   windowStart: number;
   windowEnd: number;
   sensorId: string;
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  alertCount: number;
 }
 
 /** The job of one run: the pre-parsed events and the window settings (durations in ms). */

@@ -12,6 +12,7 @@ import {
   type CommandReply,
   type Frame,
   type LogLine,
+  type SinkName,
 } from '../../src-shared/contract';
 import type { MetricsSnapshot } from '../../src-shared/types';
 import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
@@ -21,7 +22,7 @@ import { FrameBuilder } from './frame-builder';
 import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
 import type { PipelinePort } from './pipeline-port';
 import { isPortFree } from './port-probe';
-import { toUiConfig } from './ui-config';
+import { toUiConfig, UI_SINKS } from './ui-config';
 
 /** Options of {@link AppController}. */
 export interface AppControllerOptions<C extends AppConfigShape> {
@@ -87,8 +88,11 @@ const EMPTY_METRICS: MetricsSnapshot = {
  */
 export class AppController<C extends AppConfigShape = AppConfigShape> {
   private pipeline: PipelinePort<C> | null = null;
-  /** Every sink the app knows, enabled or not; the engine runs only the enabled ones. */
-  private sinkSettings: SinkEntry[] = [];
+  /**
+   * Settings of the sinks the user turned off, kept so that turning one on again restores its
+   * options. The enabled sinks' settings are the engine's `config.sinks` (the one source of truth).
+   */
+  private parkedSinks: SinkEntry[] = [];
   private unhook: Array<() => void> = [];
   private sideOutputsHooked = false;
   private readonly subscribers = new Map<FrameSubscriber, FrameBuilder>();
@@ -110,8 +114,9 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       this.emitLog('warn', `metrics server: ${metrics.host}:${metrics.port} is in use (EADDRINUSE); continuing without it`);
       input = { ...input, metrics: false };
     }
-    this.sinkSettings = sinkSettingsOf(input.sinks);
-    this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(this.sinkSettings) }));
+    const settings = sinkSettingsOf(input.sinks);
+    this.parkedSinks = settings.filter((s) => s.enabled === false);
+    this.attach(this.opts.createPipeline({ ...input, sinks: engineSinks(settings) }));
     if (this.opts.autoStart !== false) {
       const reply = await this.command({ type: 'start' });
       if (!reply.ok) this.emitLog('error', `start failed: ${reply.error}`);
@@ -121,7 +126,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   /** The current status (state, UI config, metrics URL, transport). */
   status(): AppStatus {
     const p = this.requirePipeline();
-    const status: AppStatus = { state: p.state, config: toUiConfig(p.config, this.sinkSettings), transport: this.opts.transport };
+    const status: AppStatus = { state: p.state, config: toUiConfig(p.config, this.sinkSettings(p.config)), transport: this.opts.transport };
     if (p.metricsServer) status.metricsUrl = p.metricsServer.url;
     return status;
   }
@@ -148,9 +153,20 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     };
   }
 
+  /** Every sink the app knows, in the UI's order: the engine's (enabled) sinks and the parked ones. */
+  private sinkSettings(config: C): SinkEntry[] {
+    const enabled: SinkEntry[] = config.sinks.map((s) => ({ ...s, enabled: true }));
+    const all = [...enabled, ...this.parkedSinks.filter((p) => !enabled.some((e) => e.type === p.type))];
+    const rank = (s: SinkEntry) => {
+      const i = UI_SINKS.indexOf(s.type as SinkName);
+      return i < 0 ? UI_SINKS.length : i;
+    };
+    return all.sort((a, b) => rank(a) - rank(b));
+  }
+
   /** Path of the file sink's output (the configured one, else `<dataDir>/output.jsonl`). */
   outputFile(): string {
-    const file = this.sinkSettings.find((s) => s.type === 'file');
+    const file = this.pipeline === null ? undefined : this.sinkSettings(this.pipeline.config).find((s) => s.type === 'file');
     return typeof file?.path === 'string' ? file.path : outputPath(this.opts.dataDir);
   }
 
@@ -201,10 +217,10 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           p.resume();
           break;
         default: {
-          const patch = commandToPatch(cmd, p.config, this.sinkSettings);
+          const patch = commandToPatch(cmd, p.config, this.sinkSettings(p.config));
           if (!patch.ok) return patch;
           await p.reconfigure(patch.patch as never);
-          if (patch.sinkSettings) this.sinkSettings = patch.sinkSettings;
+          if (patch.sinkSettings) this.parkedSinks = patch.sinkSettings.filter((s) => s.enabled === false);
         }
       }
       return { ok: true, status: this.status() };
@@ -304,7 +320,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       status = this.status();
     } catch (err) {
       metrics = { ...EMPTY_METRICS, at: Date.now() };
-      status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings), transport: this.opts.transport };
+      status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings(this.pipeline.config)), transport: this.opts.transport };
       this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
     }
     for (const [sub, builder] of this.subscribers) {

@@ -7,10 +7,11 @@ import { Pipeline } from '../engine/pipeline';
 import type { AppConfigShape } from './config-shape';
 import type { PipelinePort } from './pipeline-port';
 
-/** The engine's config, seen through the fields the app reads. */
-export type EngineConfig = PipelineConfig & AppConfigShape;
+/** The engine's config; the compiler checks it offers every field the app reads (AppConfigShape). */
+export type EngineConfig = PipelineConfig extends AppConfigShape ? PipelineConfig : never;
 
 /** Build an engine pipeline from raw config input. Throws on an invalid config. */
 export function createEnginePipeline(input: unknown): PipelinePort<EngineConfig> {
-  return new Pipeline(parseConfig(input), { onSourceEnd: 'continue' }) as unknown as PipelinePort<EngineConfig>;
+  const pipeline: PipelinePort<EngineConfig> = new Pipeline(parseConfig(input), { onSourceEnd: 'continue' });
+  return pipeline;
 }

@@ -5,7 +5,7 @@
  */
 import { FRAME_CAPS, type AppStatus, type Frame, type LogLine } from '../../src-shared/contract';
 import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../src-shared/ring-buffer';
 
 /** Caps per frame (and per pending buffer). */
 export interface FrameCaps {
@@ -46,7 +46,7 @@ export class FrameBuilder {
 
   /** Results waiting for the next frame. */
   get pendingResults(): number {
-    return this.results.length;
+    return this.results.size;
   }
 
   /**

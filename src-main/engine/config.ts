@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { sinkConfigSchema } from './sinks/sink-factory';
 import { sourceConfigSchema } from './sources/source-config';
 import { parseDuration } from './time/duration';
-import { windowSpecSchema } from '../../src-shared/contract';
+import { queuePolicySchema, windowSpecSchema } from '../../src-shared/contract';
 import { parseWindowSpec } from './windows/window-spec';
 
 /** A configuration error: `message` is one line naming the field, the value and the rule. */
@@ -35,7 +35,7 @@ const windowField = textOr(parseWindowSpec, windowSpecSchema);
 const queueSchema = z
   .object({
     maxEvents: z.number().int().min(1).default(100_000),
-    policy: z.enum(['block', 'drop-newest', 'drop-oldest']).default('block'),
+    policy: queuePolicySchema.default('block'),
   })
   .strict();
 
@@ -74,9 +74,6 @@ export const pipelineConfigSchema = z
 
 /** A validated pipeline configuration. */
 export type PipelineConfig = z.infer<typeof pipelineConfigSchema>;
-
-/** A configuration as a user writes it (everything optional, durations as text allowed). */
-export type PipelineConfigInput = z.input<typeof pipelineConfigSchema>;
 
 /** Formats the first zod issue as one line: `field.path: message (got value)`. */
 export function describeZodError(error: z.ZodError, input?: unknown): string {

@@ -17,6 +17,7 @@ import type { Sink, Source } from './component';
 import { parseConfig, type PipelineConfig } from './config';
 import { EngineMetrics } from './metrics/engine-metrics';
 import { BoundedQueue } from './queue/bounded-queue';
+import { planChange } from './stages/config-change';
 import { mergeConfigPatch } from './stages/config-patch';
 import { Lifecycle, type PipelineState } from './stages/lifecycle';
 import { LogBus, type LogLine } from './stages/log-bus';
@@ -27,8 +28,8 @@ import { SideOutput } from './stages/side-outputs';
 import { SinkSet } from './stages/sink-set';
 import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
-import { systemClock, type Clock } from './time/clock';
 import type { SourceConfig } from './sources/source-config';
+import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
 import type { WindowOperator } from './windows/window-operator';
 
@@ -259,7 +260,9 @@ export class Pipeline {
    * source and queues. Open windows of a replaced window spec are fired at once with what they
    * hold (no result is lost), and the new operator continues from the same watermark.
    * @throws ConfigError when the merged configuration is invalid, or the Error of a new source or
-   * sink that cannot start (port in use, bad path); nothing is changed then.
+   * sink that cannot start (port in use, bad path); nothing is changed then, except that a sink
+   * being replaced by one of its type (which may need the same port or file) stays closed, and
+   * `config.sinks` says so.
    */
   async reconfigure(patch: PipelineConfigPatch | Record<string, unknown>): Promise<void> {
     const prev = this.cfg;
@@ -270,25 +273,26 @@ export class Pipeline {
     }
     // Acquire first, then commit: what can fail (building the new source, starting new sinks) is
     // done before anything changes, so a refused change leaves config and running parts as they were.
-    const src = this.sources.current;
-    const rateOnly = src?.setRate !== undefined && isRateChangeOnly(prev.source, next.source);
-    const switched = !rateOnly && JSON.stringify(prev.source) !== JSON.stringify(next.source);
-    const newSource = switched ? await this.sources.build(next.source) : undefined;
-    await this.sinks.reconcile(next.sinks, next.queues.sink);
+    const source = this.sources.current;
+    const change = planChange(prev, next, source?.setRate !== undefined);
+    const newSource = change.switchSource ? await this.sources.build(next.source) : undefined;
+    try {
+      await this.sinks.reconcile(next.sinks, next.queues.sink);
+    } catch (e) {
+      this.cfg = { ...prev, sinks: this.sinks.configs }; // a replaced sink may be gone
+      throw e;
+    }
     this.cfg = next;
 
-    if (JSON.stringify(prev.window) !== JSON.stringify(next.window) || prev.timeMode !== next.timeMode ||
-        prev.maxOutOfOrdernessMs !== next.maxOutOfOrdernessMs || prev.allowedLatenessMs !== next.allowedLatenessMs) {
+    if (change.operator) {
       await this.loop.replaceOperator(true);
       this.logs.log('info', `window changed to ${JSON.stringify(next.window)}; open windows fired`);
-    } else if (prev.alertThreshold !== next.alertThreshold) {
-      this.loop.current.setAlertThreshold(next.alertThreshold);
     }
+    if (change.alertThreshold) this.loop.current.setAlertThreshold(next.alertThreshold);
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
-
-    if (rateOnly && next.source.type === 'sim') src?.setRate?.(next.source.rateEventsPerSec);
+    if (change.rateEventsPerSec !== undefined) source?.setRate?.(change.rateEventsPerSec);
     if (newSource !== undefined) {
       // A new source is a new event-time stream (a replayed file may lie years behind the old
       // source's watermark): drain what the old one delivered, fire its open windows, restart
@@ -394,10 +398,4 @@ export class Pipeline {
 function checkpointFingerprint(cfg: PipelineConfig): Record<string, unknown> {
   const { rateEventsPerSec: _rate, speed: _speed, ...source } = cfg.source as SourceConfig & { rateEventsPerSec?: number; speed?: unknown };
   return { window: cfg.window, timeMode: cfg.timeMode, maxOutOfOrdernessMs: cfg.maxOutOfOrdernessMs, allowedLatenessMs: cfg.allowedLatenessMs, source };
-}
-
-/** True when two simulated-source configs differ in nothing but their rate (changed in place). */
-function isRateChangeOnly(prev: SourceConfig, next: SourceConfig): boolean {
-  return prev.type === 'sim' && next.type === 'sim' && prev.rateEventsPerSec !== next.rateEventsPerSec &&
-    JSON.stringify({ ...prev, rateEventsPerSec: 0 }) === JSON.stringify({ ...next, rateEventsPerSec: 0 });
 }

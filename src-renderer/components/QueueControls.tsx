@@ -1,15 +1,16 @@
 /** Policy and capacity of the ingress queue and of the per-sink queues (`setQueue`). */
 import { memo, useId } from 'react';
-import type { QueuePolicy } from '../../src-shared/types';
+import { QUEUE_POLICIES, type QueuePolicy } from '../../src-shared/types';
 import { useDashboard } from '../store/store-context';
 import { type ParseResult, useDraftField } from './use-draft-field';
 import { NumberField } from './WindowControls';
 
-const POLICIES: { value: QueuePolicy; label: string }[] = [
-  { value: 'block', label: 'block (backpressure the producer)' },
-  { value: 'drop-newest', label: 'drop-newest (shed incoming)' },
-  { value: 'drop-oldest', label: 'drop-oldest (shed queued)' },
-];
+const POLICY_LABELS: Record<QueuePolicy, string> = {
+  block: 'block (backpressure the producer)',
+  'drop-newest': 'drop-newest (shed incoming)',
+  'drop-oldest': 'drop-oldest (shed queued)',
+};
+const POLICIES = QUEUE_POLICIES.map((value) => ({ value, label: POLICY_LABELS[value] }));
 
 const parseCapacity = (label: string) => (text: string): ParseResult<number> => {
   const n = Number(text.trim());

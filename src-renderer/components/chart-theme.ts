@@ -4,7 +4,7 @@
  */
 import { useMemo, useRef } from 'react';
 import { formatClock, formatCompact, formatDurationMs } from '../lib/format';
-import { formatTimePoint, formatTimeTick, timeAxis, timeTicks, type TimeAxis, type TimeLabelMode } from '../lib/time-ticks';
+import { formatTimePoint, formatTimeTick, timeAxis, type TimeAxis, type TimeLabelMode } from '../lib/time-ticks';
 
 /** Series colours, by role. */
 export const COLORS = {
@@ -48,12 +48,6 @@ function rangeOf<T>(data: readonly T[], key: (item: T) => number): [number, numb
     if (v > max) max = v;
   }
   return [min, max];
-}
-
-/** Round ticks for a time axis over the values `key` gives for `data` (any order). */
-export function ticksOf<T>(data: readonly T[], key: (item: T) => number, maxTicks = 5): number[] {
-  const range = rangeOf(data, key);
-  return range ? timeTicks(range[0], range[1], maxTicks) : [];
 }
 
 /** The axis part of a time chart: X axis ticks and tick labels, and the tooltip's time label. */

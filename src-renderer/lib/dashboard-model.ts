@@ -6,7 +6,7 @@
  */
 import type { AppStatus, Frame, LogLine } from '../../src-shared/contract';
 import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult, WindowSpec } from '../../src-shared/types';
-import { RingBuffer } from './ring-buffer';
+import { RingBuffer } from '../../src-shared/ring-buffer';
 import {
   alertPoint,
   queuePoint,

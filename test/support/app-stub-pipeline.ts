@@ -6,6 +6,8 @@ import type { LogLine } from '../../src-shared/contract';
 import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
 import type { AppConfigShape } from '../../src-main/app/config-shape';
 import type { PipelinePort } from '../../src-main/app/pipeline-port';
+import type { PipelineConfig } from '../../src-main/engine/config';
+import { mergeConfigPatch } from '../../src-main/engine/stages/config-patch';
 import { windowResult } from './window-result';
 
 type Listener<T> = (batch: T) => void;
@@ -62,8 +64,7 @@ export class StubPipeline implements PipelinePort<AppConfigShape> {
   async reconfigure(patch: Record<string, unknown>): Promise<void> {
     if ((patch.source as { type?: string } | undefined)?.type === 'bogus') throw new Error('source.type: unknown source "bogus"');
     this.reconfigures.push(patch);
-    const queues = patch.queues as Partial<AppConfigShape['queues']> | undefined;
-    this.config = { ...this.config, ...patch, queues: { ...this.config.queues, ...queues } } as AppConfigShape;
+    this.config = mergeConfigPatch(this.config as unknown as PipelineConfig, patch) as unknown as AppConfigShape;
   }
   emitResults(batch: WindowResult[]): void {
     for (const cb of this.results) cb(batch);

@@ -10,7 +10,7 @@
  * It also measures, as Flink does, how long the producer was backpressured and how long the
  * consumer reported being busy, in ms per second of processing time.
  */
-import type { QueuePolicy, QueueSnapshot } from '../../../src-shared/types';
+import { QUEUE_POLICIES, type QueuePolicy, type QueueSnapshot } from '../../../src-shared/types';
 import { LoadMeter, clamp } from './load-meter';
 
 /** Why events were dropped by a queue (a metric label value). */
@@ -48,8 +48,6 @@ export interface MeteredQueue {
   readonly busyMsTotal: number;
   snapshot(): QueueSnapshot;
 }
-
-const QUEUE_POLICIES: readonly QueuePolicy[] = ['block', 'drop-newest', 'drop-oldest'];
 
 /** Bounded, event-counting FIFO of batches with a backpressure policy. See the module comment. */
 export class BoundedQueue<T> implements MeteredQueue {
@@ -355,7 +353,7 @@ function checkCapacity(name: string, maxEvents: number): number {
 }
 
 function checkPolicy(name: string, policy: QueuePolicy): QueuePolicy {
-  if (!QUEUE_POLICIES.includes(policy)) {
+  if (!(QUEUE_POLICIES as readonly string[]).includes(policy)) {
     throw new Error(
       `queue "${name}": policy must be one of ${QUEUE_POLICIES.join(', ')} (got ${String(policy)})`,
     );

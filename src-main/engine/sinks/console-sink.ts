@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
+import { STAT_LABELS } from '../windows/aggregate';
 
 /** Serialisable options of the console sink. */
 export const consoleSinkOptionsSchema = z
@@ -37,13 +38,13 @@ function isoOrRaw(ms: number): string {
 
 /**
  * One human-readable line (no trailing newline) for a result: window in UTC ISO time, key,
- * count, avg/min/max with two decimals, alert count, window kind, and ` UPDATE` when the result
+ * the statistics as aggregate.ts's STAT_LABELS list them (count, avg/min/max with two decimals,
+ * alerts), window kind, and ` UPDATE` when the result
  * re-emits a window that already fired. Sessions that it replaces are listed as `supersedes=N`.
  */
 export function formatResult(r: WindowResult): string {
-  let line =
-    `${formatWindow(r.windowStart, r.windowEnd)} ${r.sensorId} count=${r.count} ` +
-    `avg=${r.avg.toFixed(2)} min=${r.min.toFixed(2)} max=${r.max.toFixed(2)} alerts=${r.alertCount} (${r.windowKind})`;
+  const stats = STAT_LABELS.map(({ key, label, decimals }) => `${label}=${decimals === undefined ? r[key] : r[key].toFixed(decimals)}`);
+  let line = `${formatWindow(r.windowStart, r.windowEnd)} ${r.sensorId} ${stats.join(' ')} (${r.windowKind})`;
   if (r.supersedes && r.supersedes.length > 0) line += ` supersedes=${r.supersedes.length}`;
   if (r.isUpdate) line += ' UPDATE';
   return line;

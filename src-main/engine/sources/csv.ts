@@ -4,6 +4,11 @@
  * rows are delivered with their raw text (for dead letters). Blank rows are skipped. A malformed row
  * (a quote inside an unquoted field, text after a closing quote, an unterminated quote at the end)
  * or a row over `maxRowChars` is reported through `onBadRow` instead of `onRow`.
+ *
+ * Why not `csv-parse`: measured on 1 M rows (35 MB, 64 KiB chunks, a quoted field in every 7th row,
+ * 2 shared cores) this parser delivered 0.3–1.2 M rows/s where csv-parse 7.0.3 delivered
+ * 0.04–0.12 M rows/s (stream API, with or without `raw`; its sync API on the whole text 0.07 M rows/s):
+ * 6–10× slower, and it would still need per-row raw text and error recovery added around it.
  */
 
 /** Options of CsvParser. */

@@ -25,6 +25,8 @@ interface RunningSink {
 export class SinkSet {
   private configured: RunningSink[] = [];
   private readonly host: SinkStage[] = [];
+  /** Every stage, configured first; rebuilt when the set changes (offer() runs per batch). */
+  private all: SinkStage[] = [];
 
   constructor(
     private readonly deps: {
@@ -35,8 +37,8 @@ export class SinkSet {
   ) {}
 
   /** Every stage, configured first. */
-  get stages(): SinkStage[] {
-    return [...this.configured.map((r) => r.stage), ...this.host];
+  get stages(): readonly SinkStage[] {
+    return this.all;
   }
 
   /** The configurations of the configured sinks that are running, in order. */
@@ -47,35 +49,35 @@ export class SinkSet {
   /** Adds a sink built by the host; it runs until closeAll(). */
   addHost(sink: Sink, queue: SinkQueueConfig): void {
     this.host.push(this.stageFor(sink, queue));
+    this.changed();
   }
 
   /**
    * Makes the configured sinks exactly `wanted`: sinks not wanted any more are closed (after
-   * delivering what they hold), new ones are built and started. New sinks are acquired first: if one
-   * cannot start (port in use, bad path), the ones acquired so far are closed again, nothing else
-   * changes, and the error is rethrown, so the running set always matches one configuration.
+   * delivering what they hold), new ones are built and started. New sinks are acquired before
+   * anything else changes, so a sink that cannot start (port in use, bad path) changes nothing: the
+   * ones acquired so far are closed again and the error is rethrown. One exception: a sink replaced
+   * by one of the same type (new options) is closed first, since both may need the same port or
+   * file; if the replacement then fails, the old one stays closed. Either way {@link configs} lists
+   * exactly the sinks running.
    * @throws Error from the sink that could not start.
    */
   async reconcile(wanted: readonly SinkConfig[], queue: SinkQueueConfig): Promise<void> {
     const wantedKeys = new Set(wanted.map(keyOf));
+    const added = wanted.filter((c, i) => !this.configured.some((r) => r.key === keyOf(c)) && wanted.findIndex((d) => keyOf(d) === keyOf(c)) === i);
+    const removed = this.configured.filter((r) => !wantedKeys.has(r.key));
+    const replaced = removed.filter((r) => added.some((c) => c.type === r.config.type));
+    for (const r of replaced) await this.remove(r, 'replaced');
     const acquired: RunningSink[] = [];
     try {
-      for (const config of wanted) {
-        const key = keyOf(config);
-        if (this.configured.some((r) => r.key === key) || acquired.some((r) => r.key === key)) continue;
-        acquired.push(await this.acquire(config, queue));
-      }
+      for (const config of added) acquired.push(await this.acquire(config, queue));
     } catch (e) {
       await Promise.all(acquired.map((r) => r.stage.close()));
       throw e;
     }
-    for (const r of [...this.configured]) {
-      if (wantedKeys.has(r.key)) continue;
-      this.configured = this.configured.filter((x) => x !== r);
-      await r.stage.close();
-      this.deps.log('info', `sink ${r.stage.sink.name} removed`);
-    }
+    for (const r of removed) if (!replaced.includes(r)) await this.remove(r, 'removed');
     this.configured.push(...acquired);
+    this.changed();
   }
 
   /** Applies new queue settings to every sink queue. */
@@ -89,7 +91,7 @@ export class SinkSet {
   /** Offers results to every sink; returns a promise when some sink queue blocks. */
   offer(results: WindowResult[]): Promise<unknown> | undefined {
     let blocked: Promise<unknown>[] | undefined;
-    for (const stage of this.stages) {
+    for (const stage of this.all) {
       const p = stage.offer(results);
       if (p !== undefined) (blocked ??= []).push(p);
     }
@@ -118,6 +120,17 @@ export class SinkSet {
   /** Delivers what every sink holds, then closes them all. */
   async closeAll(): Promise<void> {
     await Promise.all(this.stages.map((s) => s.close()));
+  }
+
+  private async remove(r: RunningSink, why: 'removed' | 'replaced'): Promise<void> {
+    this.configured = this.configured.filter((x) => x !== r);
+    this.changed();
+    await r.stage.close();
+    this.deps.log('info', `sink ${r.stage.sink.name} ${why}`);
+  }
+
+  private changed(): void {
+    this.all = [...this.configured.map((r) => r.stage), ...this.host];
   }
 
   private async acquire(config: SinkConfig, queue: SinkQueueConfig): Promise<RunningSink> {

@@ -55,6 +55,14 @@ export class SessionWindowOperator extends WindowOperator {
   }
 
   /**
+   * Keys with any state (live sessions, or a closed session's end still needed to judge lateness):
+   * what the key map holds. A key leaves once its last session is older than gap + allowed lateness.
+   */
+  keyCount(): number {
+    return this.keys.size;
+  }
+
+  /**
    * Copies the state: every session reachable from a key or a timer (dead ones too, so the timer
    * heaps restore in the same order) as one row, keys in map order, heaps in heap order.
    */
@@ -190,21 +198,9 @@ export class SessionWindowOperator extends WindowOperator {
   private emit(s: Session, out: OperatorOutput, lateFiring: boolean): void {
     const emittedAt = this.now();
     const supersedes = s.emitted.filter(([a, b]) => a !== s.start || b !== s.end);
-    out.results.push({
-      windowStart: s.start,
-      windowEnd: s.end,
-      sensorId: s.key,
-      count: s.agg.count,
-      sum: s.agg.sum,
-      avg: s.agg.sum / s.agg.count,
-      min: s.agg.min,
-      max: s.agg.max,
-      alertCount: s.agg.alertCount,
-      windowKind: 'session',
-      isUpdate: lateFiring || s.emitted.length > 0,
-      ...(supersedes.length > 0 ? { supersedes } : {}),
-      emittedAt,
-    });
+    out.results.push(
+      s.agg.result(s.start, s.end, s.key, 'session', lateFiring || s.emitted.length > 0, emittedAt, supersedes.length > 0 ? supersedes : undefined),
+    );
     out.latenciesMs.push(Math.max(0, emittedAt - s.agg.lastArrivalMs));
     s.emitted = [[s.start, s.end]];
     s.upToDate = true;

@@ -1,19 +1,11 @@
 /**
  * The aggregates of one slice (pane) of tumbling/hopping windows, one per key, stored flat: a
- * Float64Array of 6 numbers per slot (count, sum, min, max, alertCount, lastArrivalMs — the fields
- * of {@link Aggregate}) and an open-addressing table from key id (see key-table.ts) to slot. With many
+ * Float64Array of {@link AGG_WIDTH} numbers per slot (the flat layout of aggregate.ts) and an open-addressing table from key id (see key-table.ts) to slot. With many
  * keys a new slice every second, this replaces a fresh Map<string, Aggregate> per slice (rehashing as
  * it grows, one object per key) by integer probes into memory that is reused across slices.
  */
-import { Aggregate } from './aggregate';
+import { AGG_WIDTH as FIELDS, addAt, clearAt, mergeAt, type Aggregate } from './aggregate';
 
-const FIELDS = 6;
-const COUNT = 0;
-const SUM = 1;
-const MIN = 2;
-const MAX = 3;
-const ALERTS = 4;
-const ARRIVAL = 5;
 const INITIAL_SLOTS = 16;
 
 /** Aggregates of one slice, by key id. Slots are numbered 0..size-1 in first-touch order. */
@@ -68,54 +60,24 @@ export class SliceState {
     if (this.size === this.ids.length) this.grow();
     const slot = this.size++;
     this.ids[slot] = id;
-    const o = slot * FIELDS;
-    const d = this.data;
-    d[o + COUNT] = 0;
-    d[o + SUM] = 0;
-    d[o + MIN] = Infinity;
-    d[o + MAX] = -Infinity;
-    d[o + ALERTS] = 0;
-    d[o + ARRIVAL] = 0;
+    clearAt(this.data, slot * FIELDS);
     this.place(id, slot);
     return slot;
   }
 
   /** Folds one value into slot `slot`; same rules as {@link Aggregate.add}. */
   add(slot: number, value: number, alertThreshold: number, arrivalMs: number): void {
-    const d = this.data;
-    const o = slot * FIELDS;
-    d[o + COUNT]++;
-    d[o + SUM] += value;
-    if (value < d[o + MIN]) d[o + MIN] = value;
-    if (value > d[o + MAX]) d[o + MAX] = value;
-    if (value > alertThreshold) d[o + ALERTS]++;
-    if (arrivalMs > d[o + ARRIVAL]) d[o + ARRIVAL] = arrivalMs;
+    addAt(this.data, slot * FIELDS, value, alertThreshold, arrivalMs);
   }
 
   /** Merges slot `fromSlot` of another slice into slot `slot` of this one. */
   mergeSlot(slot: number, from: SliceState, fromSlot: number): void {
-    const d = this.data;
-    const o = slot * FIELDS;
-    const f = from.data;
-    const p = fromSlot * FIELDS;
-    d[o + COUNT] += f[p + COUNT];
-    d[o + SUM] += f[p + SUM];
-    if (f[p + MIN] < d[o + MIN]) d[o + MIN] = f[p + MIN];
-    if (f[p + MAX] > d[o + MAX]) d[o + MAX] = f[p + MAX];
-    d[o + ALERTS] += f[p + ALERTS];
-    if (f[p + ARRIVAL] > d[o + ARRIVAL]) d[o + ARRIVAL] = f[p + ARRIVAL];
+    mergeAt(this.data, slot * FIELDS, from.data, fromSlot * FIELDS);
   }
 
   /** Merges slot `slot` into `target` (in place). */
   mergeInto(slot: number, target: Aggregate): void {
-    const d = this.data;
-    const o = slot * FIELDS;
-    target.count += d[o + COUNT];
-    target.sum += d[o + SUM];
-    if (d[o + MIN] < target.min) target.min = d[o + MIN];
-    if (d[o + MAX] > target.max) target.max = d[o + MAX];
-    target.alertCount += d[o + ALERTS];
-    if (d[o + ARRIVAL] > target.lastArrivalMs) target.lastArrivalMs = d[o + ARRIVAL];
+    target.mergeFlat(this.data, slot * FIELDS);
   }
 
   private place(id: number, slot: number): void {

@@ -14,6 +14,7 @@
  * Slice state is flat (slice-state.ts) and indexed by interned key ids (key-table.ts): one hash of
  * the key string per event, then integer probes; slices are recycled once cleaned up.
  */
+import { gcd } from '../../../src-shared/contract';
 import type { StreamEvent, WindowKind } from '../../../src-shared/types';
 import { Aggregate } from './aggregate';
 import { KeyTable, type KeyTableSnapshot } from './key-table';
@@ -35,11 +36,6 @@ const SPARE_SLICES = 2;
  * same. Beyond that the O(slices) merge per key grows while the queues stay O(1).
  */
 const DIRECT_MERGE_MAX_SLICES = 32;
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
-}
 
 /** Largest multiple of `step` that is <= t (also for negative t). */
 function floorTo(t: number, step: number): number {
@@ -348,20 +344,7 @@ export class SlicedWindowOperator extends WindowOperator {
   }
 
   private result(windowStart: number, key: string, agg: Aggregate, isUpdate: boolean, emittedAt: number) {
-    return {
-      windowStart,
-      windowEnd: windowStart + this.sizeMs,
-      sensorId: key,
-      count: agg.count,
-      sum: agg.sum,
-      avg: agg.sum / agg.count,
-      min: agg.min,
-      max: agg.max,
-      alertCount: agg.alertCount,
-      windowKind: this.kind,
-      isUpdate,
-      emittedAt,
-    };
+    return agg.result(windowStart, windowStart + this.sizeMs, key, this.kind, isUpdate, emittedAt);
   }
 }
 

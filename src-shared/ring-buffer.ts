@@ -1,12 +1,15 @@
 /**
- * A fixed-capacity FIFO: pushing past `capacity` overwrites the oldest item. Memory stays bounded
- * however many items arrive, which is what keeps the dashboard smooth at high rates.
+ * A fixed-capacity FIFO that keeps the newest items: pushing past `capacity` overwrites the oldest
+ * and counts it as skipped. Memory stays bounded however many items arrive: the app's frame builder
+ * (newest results per frame, overflow counted) and the dashboard's series both use it. Pure
+ * TypeScript, no Node or DOM: shared by the main process and the renderer.
  */
 export class RingBuffer<T> {
   /** Grows up to `capacity` (allocated lazily: many small buffers may stay nearly empty). */
   private readonly items: (T | undefined)[] = [];
   private start = 0;
   private length = 0;
+  private skippedCount = 0;
   /** Bumped on every change; lets snapshots skip copying an unchanged buffer. */
   version = 0;
 
@@ -27,13 +30,17 @@ export class RingBuffer<T> {
     const end = (this.start + this.length) % this.capacity;
     this.items[end] = item;
     if (this.length < this.capacity) this.length++;
-    else this.start = (this.start + 1) % this.capacity;
+    else {
+      this.start = (this.start + 1) % this.capacity;
+      this.skippedCount++;
+    }
     this.version++;
   }
 
-  /** Append many items in order (only the last `capacity` survive). */
+  /** Append many items in order (only the last `capacity` survive; the rest count as skipped). */
   pushAll(items: readonly T[]): void {
     const from = Math.max(0, items.length - this.capacity);
+    this.skippedCount += from;
     for (let i = from; i < items.length; i++) this.push(items[i]);
   }
 
@@ -70,6 +77,15 @@ export class RingBuffer<T> {
     const out = new Array<T>(this.length);
     for (let i = 0; i < this.length; i++) out[i] = this.items[(this.start + i) % this.capacity] as T;
     return out;
+  }
+
+  /** Take every held item (oldest first) and the count skipped since the last drain; empties the ring. */
+  drain(): { items: T[]; skipped: number } {
+    const items = this.toArray();
+    const skipped = this.skippedCount;
+    this.clear();
+    this.skippedCount = 0;
+    return { items, skipped };
   }
 
   /** Remove every item. */
