@@ -29,6 +29,7 @@ import { SideOutput } from './stages/side-outputs';
 import { SinkSet } from './stages/sink-set';
 import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
+import type { SourceConfig } from './sources/source-config';
 import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
 import type { WindowOperator, WindowOperatorOptions } from './windows/window-operator';
@@ -384,6 +385,8 @@ export class Pipeline {
 
   private async suspendWithCheckpoint(ckpt: CheckpointCoordinator): Promise<void> {
     let info;
+    // A paused source holds events it handed over at the pause gate: let them in before the cut.
+    this.lifecycle.resume();
     try {
       // The ingress closes while the source is still held: nothing after the cut is processed.
       info = await ckpt.suspend(() => this.ingress.close());

@@ -49,6 +49,8 @@ export class SourceRunner {
   private hold?: Promise<void>;
   /** A barrier waiting for the source's next clean position. */
   private wanted?: () => boolean;
+  /** Emits waiting on the pause gate or a barrier, not enqueued yet. */
+  private gatedEmits = 0;
   /** The last ingress put that had to wait (block backpressure). */
   private lastPut: Promise<unknown> = Promise.resolve();
 
@@ -126,14 +128,14 @@ export class SourceRunner {
       this.hold = held;
       return { source, position: source?.position?.(), enqueued: this.lastPut, release };
     };
-    if (source?.position === undefined || source.position() !== undefined) return Promise.resolve(capture());
+    if (source?.position === undefined || (source.position() !== undefined && this.gatedEmits === 0)) return Promise.resolve(capture());
     return new Promise<SourceBarrier>((resolve) => {
       this.wanted = () => {
         if (this.source !== source) {
           resolve({ source: undefined, position: undefined, enqueued: this.lastPut, release });
           return true;
         }
-        if (source.position!() === undefined) return false;
+        if (source.position!() === undefined || this.gatedEmits > 0) return false;
         resolve(capture());
         return true;
       };
@@ -187,8 +189,13 @@ export class SourceRunner {
         metrics.received(name, 'source', events.length);
         metrics.sent(name, 'source', events.length);
         const gate = lifecycle.pauseGate ?? this.hold;
-        if (gate !== undefined) return gate.then(() => this.enqueueAtBarrier(events));
-        return this.enqueueAtBarrier(events);
+        if (gate === undefined) return this.enqueueAtBarrier(events);
+        // Handed over but not in the queue yet: a checkpoint cannot cut here until they are.
+        this.gatedEmits++;
+        return gate.then(() => {
+          this.gatedEmits--;
+          return this.enqueueAtBarrier(events);
+        });
       },
       reject: (records) => {
         if (records.length === 0) return;
