@@ -74,6 +74,9 @@ describe('NatsObjectCheckpointStore', () => {
     expect(await store.list('0')).toEqual([3, 4, 5]);
     expect(await store.list('1')).toEqual([1]);
     expect((await store.latest('0'))?.bytes).toEqual(new Uint8Array([5]));
+    await store.clear('0');
+    expect(await store.list('0')).toEqual([]);
+    expect(await store.list('1')).toEqual([1]);
   });
 
   it('skips a corrupt latest checkpoint (digest mismatch) for the previous one and reports it', async () => {
@@ -104,9 +107,10 @@ describe('NatsObjectCheckpointStore', () => {
     expect(skipped).toEqual([8]);
   });
 
-  it('refuses an epoch that is not a non-negative integer', async () => {
+  it('refuses an epoch that is not a non-negative integer, and a partition name that is not a plain name', async () => {
     const store = await NatsObjectCheckpointStore.open(nc, { bucket: bucketName() });
     await expect(store.put('0', 1.5, new Uint8Array([1]))).rejects.toThrow(RangeError);
     await expect(store.put('0', -1, new Uint8Array([1]))).rejects.toThrow(RangeError);
+    await expect(store.put('../x', 1, new Uint8Array([1]))).rejects.toThrow(/partition name/);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { Objm, StorageType, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { CheckpointStore } from '../checkpoint/store';
+import { checkPartitionName, type CheckpointStore, type StoredCheckpoint } from '../checkpoint/store';
 
 /** Options of {@link NatsObjectCheckpointStore.open}. Durations in ms. */
 export interface NatsObjectCheckpointStoreOptions {
@@ -51,9 +51,10 @@ export class NatsObjectCheckpointStore implements CheckpointStore {
 
   /**
    * Store a checkpoint; resolves once every chunk and the metadata are acknowledged by JetStream.
-   * @throws RangeError for an epoch that is not a non-negative safe integer.
+   * @throws RangeError for an epoch that is not a non-negative safe integer; Error for a bad partition name.
    */
   async put(partition: string, epoch: number, bytes: Uint8Array): Promise<void> {
+    checkPartitionName(partition);
     if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError(`checkpoint epoch must be a non-negative integer (got ${epoch})`);
     await this.os.putBlob({ name: objectName(partition, epoch) }, bytes);
   }
@@ -68,7 +69,7 @@ export class NatsObjectCheckpointStore implements CheckpointStore {
     return epochs.sort((a, b) => a - b);
   }
 
-  async latest(partition: string): Promise<{ epoch: number; bytes: Uint8Array } | undefined> {
+  async latest(partition: string): Promise<StoredCheckpoint | undefined> {
     const epochs = await this.list(partition);
     for (let i = epochs.length - 1; i >= 0; i--) {
       const epoch = epochs[i];
@@ -88,6 +89,10 @@ export class NatsObjectCheckpointStore implements CheckpointStore {
     for (const epoch of epochs.slice(0, Math.max(0, epochs.length - keep))) {
       await this.os.delete(objectName(partition, epoch));
     }
+  }
+
+  async clear(partition: string): Promise<void> {
+    await this.prune(partition, 0);
   }
 
   /**

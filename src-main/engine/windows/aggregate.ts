@@ -47,4 +47,20 @@ export class Aggregate {
   toJSON(): { count: number; sum: number; min: number; max: number; alertCount: number } {
     return { count: this.count, sum: this.sum, min: this.min, max: this.max, alertCount: this.alertCount };
   }
+
+  /** Appends the six fields (count, sum, min, max, alertCount, lastArrivalMs) to `out` (checkpoints). */
+  writeTo(out: number[]): void {
+    out.push(this.count, this.sum, this.min, this.max, this.alertCount, this.lastArrivalMs);
+  }
+
+  /** Reads the six fields written by {@link writeTo} at `offset`; returns the offset after them. */
+  readFrom(from: ArrayLike<number>, offset: number): number {
+    this.count = from[offset];
+    this.sum = from[offset + 1];
+    this.min = from[offset + 2];
+    this.max = from[offset + 3];
+    this.alertCount = from[offset + 4];
+    this.lastArrivalMs = from[offset + 5];
+    return offset + 6;
+  }
 }

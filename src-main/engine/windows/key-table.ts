@@ -77,4 +77,29 @@ export class KeyTable {
     this.keys[id] = '';
     this.freeIds.push(id);
   }
+
+  /** A copy of the table (checkpoints): key of each id ('' when free), reference counts, free ids. */
+  snapshot(): KeyTableSnapshot {
+    return { keys: this.keys.slice(), refs: this.refs.slice(0, this.keys.length), free: this.freeIds.slice() };
+  }
+
+  /** Replaces the content with a {@link snapshot}. @throws Error when its arrays disagree in length. */
+  restore(s: KeyTableSnapshot): void {
+    if (s.refs.length !== s.keys.length) throw new Error('key table snapshot: keys and refs differ in length');
+    this.keys = s.keys.slice();
+    let cap = INITIAL_IDS;
+    while (cap < s.keys.length) cap *= 2;
+    this.refs = new Int32Array(cap);
+    this.refs.set(s.refs);
+    this.freeIds = s.free.slice();
+    this.idByKey.clear();
+    for (let id = 0; id < this.keys.length; id++) if (this.refs[id] > 0) this.idByKey.set(this.keys[id], id);
+  }
+}
+
+/** What {@link KeyTable.snapshot} returns. */
+export interface KeyTableSnapshot {
+  keys: string[];
+  refs: Int32Array;
+  free: number[];
 }

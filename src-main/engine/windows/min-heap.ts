@@ -3,8 +3,8 @@
  * push/pop, O(1) peek, no allocation per operation beyond the backing arrays.
  */
 export class MinHeap<T> {
-  private readonly prio: number[] = [];
-  private readonly items: T[] = [];
+  private prio: number[] = [];
+  private items: T[] = [];
 
   get size(): number {
     return this.prio.length;
@@ -57,5 +57,20 @@ export class MinHeap<T> {
       it[i] = lastI;
     }
     return top;
+  }
+
+  /**
+   * A copy of the heap's arrays, in heap order (checkpoints): restoring them gives the same pop order,
+   * also among equal priorities. `mapItem` turns each item into something serialisable.
+   */
+  snapshot<U = T>(mapItem?: (item: T) => U): { prio: number[]; items: U[] } {
+    return { prio: this.prio.slice(), items: mapItem === undefined ? (this.items.slice() as unknown as U[]) : this.items.map(mapItem) };
+  }
+
+  /** Replaces the content with a {@link snapshot}'s arrays (copied, items mapped back). */
+  restore<U>(state: { prio: number[]; items: U[] }, mapItem?: (item: U) => T): void {
+    if (state.prio.length !== state.items.length) throw new Error('heap snapshot: prio and items differ in length');
+    this.prio = state.prio.slice();
+    this.items = mapItem === undefined ? (state.items.slice() as unknown as T[]) : state.items.map(mapItem);
   }
 }

@@ -11,7 +11,7 @@
 import type { StreamEvent } from '../../../src-shared/types';
 import { Aggregate } from './aggregate';
 import { MinHeap } from './min-heap';
-import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from './window-operator';
+import { WindowOperator, type OperatorOutput, type OperatorSnapshot, type WindowOperatorOptions } from './window-operator';
 
 interface Session {
   key: string;
@@ -52,6 +52,55 @@ export class SessionWindowOperator extends WindowOperator {
 
   stateSize(): number {
     return this.liveSessions;
+  }
+
+  /**
+   * Copies the state: every session reachable from a key or a timer (dead ones too, so the timer
+   * heaps restore in the same order) as one row, keys in map order, heaps in heap order.
+   */
+  snapshot(): OperatorSnapshot {
+    const index = new Map<Session, number>();
+    const rows: SessionRow[] = [];
+    const ref = (x: Session): number => {
+      let i = index.get(x);
+      if (i === undefined) {
+        index.set(x, (i = rows.length));
+        const a = x.agg;
+        rows.push([x.key, x.start, x.end, a.count, a.sum, a.min, a.max, a.alertCount, a.lastArrivalMs, x.emitted.flat(), x.upToDate, x.dead]);
+      }
+      return i;
+    };
+    const keys: Array<[string, number[], number]> = [];
+    for (const [key, ks] of this.keys) keys.push([key, ks.sessions.map(ref), ks.closedUntil]);
+    const snap: SessionSnapshot = {
+      kind: 'session',
+      base: this.baseSnapshot(),
+      gapMs: this.gapMs,
+      timers: this.timers.snapshot(ref),
+      sessions: rows,
+      keys,
+      keyCleanup: this.keyCleanup.snapshot(),
+      liveSessions: this.liveSessions,
+    };
+    return snap;
+  }
+
+  restore(state: OperatorSnapshot): void {
+    const s = state as SessionSnapshot;
+    if (s.kind !== 'session' || s.gapMs !== this.gapMs) throw new Error(`window state is of another window (${s.kind}), not session:${this.gapMs} ms`);
+    this.restoreBase(s.base);
+    const sessions = s.sessions.map(([key, start, end, count, sum, min, max, alertCount, lastArrivalMs, emitted, upToDate, dead]): Session => {
+      const agg = new Aggregate();
+      Object.assign(agg, { count, sum, min, max, alertCount, lastArrivalMs });
+      const bounds: Array<[number, number]> = [];
+      for (let i = 0; i < emitted.length; i += 2) bounds.push([emitted[i], emitted[i + 1]]);
+      return { key, start, end, agg, emitted: bounds, upToDate, dead };
+    });
+    this.keys.clear();
+    for (const [key, idx, closedUntil] of s.keys) this.keys.set(key, { sessions: idx.map((i) => sessions[i]), closedUntil });
+    this.timers.restore(s.timers, (i) => sessions[i]);
+    this.keyCleanup.restore(s.keyCleanup);
+    this.liveSessions = s.liveSessions;
   }
 
   protected accept(e: StreamEvent, arrivalMs: number, out: OperatorOutput): boolean {
@@ -171,4 +220,18 @@ export class SessionWindowOperator extends WindowOperator {
       this.keyCleanup.push(ks.closedUntil + this.gapMs + this.allowedLatenessMs, s.key);
     }
   }
+}
+
+/** A session as a row: key, start, end, the six aggregate fields, emitted bounds flat, upToDate, dead. */
+type SessionRow = [string, number, number, number, number, number, number, number, number, number[], boolean, boolean];
+
+/** The session operator's snapshot (see {@link SessionWindowOperator.snapshot}). */
+interface SessionSnapshot extends OperatorSnapshot {
+  kind: 'session';
+  gapMs: number;
+  timers: { prio: number[]; items: number[] };
+  sessions: SessionRow[];
+  keys: Array<[string, number[], number]>;
+  keyCleanup: { prio: number[]; items: string[] };
+  liveSessions: number;
 }

@@ -138,4 +138,29 @@ export class SliceState {
     this.shift--;
     for (let s = 0; s < this.size; s++) this.place(ids[s], s);
   }
+
+  /** Copies the live slots' key ids and fields into `ids` at `slot0` and `data` at `slot0 × 6` (checkpoints). */
+  copyTo(ids: Int32Array, data: Float64Array, slot0: number): void {
+    ids.set(this.ids.subarray(0, this.size), slot0);
+    data.set(this.data.subarray(0, this.size * FIELDS), slot0 * FIELDS);
+  }
+
+  /** A slice holding `ids.length` slots copied from `ids` and `data` (6 fields per slot), in slot order. */
+  static from(ids: Int32Array, data: Float64Array): SliceState {
+    const s = new SliceState();
+    let cap = INITIAL_SLOTS;
+    while (cap < ids.length) cap *= 2;
+    s.ids = new Int32Array(cap);
+    s.ids.set(ids);
+    s.data = new Float64Array(cap * FIELDS);
+    s.data.set(data);
+    s.table = new Int32Array(cap * 2);
+    s.shift = 32 - Math.log2(cap * 2);
+    s.size = ids.length;
+    for (let slot = 0; slot < s.size; slot++) s.place(s.ids[slot], slot);
+    return s;
+  }
 }
+
+/** Numbers per slot in the flat arrays of {@link SliceState.copyTo}. */
+export const SLICE_FIELDS = FIELDS;

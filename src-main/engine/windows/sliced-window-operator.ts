@@ -16,11 +16,11 @@
  */
 import type { StreamEvent, WindowKind } from '../../../src-shared/types';
 import { Aggregate } from './aggregate';
-import { KeyTable } from './key-table';
+import { KeyTable, type KeyTableSnapshot } from './key-table';
 import { MinHeap } from './min-heap';
-import { SliceState } from './slice-state';
+import { SLICE_FIELDS, SliceState } from './slice-state';
 import { TwoStacks } from './two-stacks';
-import { WindowOperator, type OperatorOutput, type WindowOperatorOptions } from './window-operator';
+import { WindowOperator, type OperatorOutput, type OperatorSnapshot, type WindowOperatorOptions } from './window-operator';
 
 /**
  * Cleaned-up slices kept for reuse. In steady state one slice is dropped for each one created, so two
@@ -90,6 +90,82 @@ export class SlicedWindowOperator extends WindowOperator {
 
   stateSize(): number {
     return this.aggregates;
+  }
+
+  /**
+   * Copies the state into flat arrays: every slice's key ids and fields end to end (one copy each,
+   * no object per key), the key table, the timer heaps in heap order, and the per-key queues.
+   */
+  snapshot(): OperatorSnapshot {
+    const sliceStarts = [...this.slices.keys()];
+    const sliceSizes = new Int32Array(sliceStarts.length);
+    let total = 0;
+    sliceStarts.forEach((start, i) => (total += sliceSizes[i] = this.slices.get(start)!.size));
+    const ids = new Int32Array(total);
+    const data = new Float64Array(total * SLICE_FIELDS);
+    let slot0 = 0;
+    for (let i = 0; i < sliceStarts.length; i++) {
+      this.slices.get(sliceStarts[i])!.copyTo(ids, data, slot0);
+      slot0 += sliceSizes[i];
+    }
+    const queueData: number[] = [];
+    for (const q of this.keyQueues.values()) q.writeTo(queueData);
+    const snap: SlicedSnapshot = {
+      kind: 'sliced',
+      base: this.baseSnapshot(),
+      sizeMs: this.sizeMs,
+      slideMs: this.slideMs,
+      keys: this.keys.snapshot(),
+      sliceStarts,
+      sliceSizes,
+      ids,
+      data,
+      cleanup: this.cleanup.snapshot(),
+      pending: this.pending.snapshot(),
+      pushedUpTo: this.pushedUpTo,
+      unpushed: this.unpushed.snapshot(),
+      queueKeys: [...this.keyQueues.keys()],
+      queueData: Float64Array.from(queueData),
+      dirty: [...this.dirtyKeys],
+    };
+    return snap;
+  }
+
+  restore(state: OperatorSnapshot): void {
+    const s = state as SlicedSnapshot;
+    if (s.kind !== 'sliced' || s.sizeMs !== this.sizeMs || s.slideMs !== this.slideMs) {
+      throw new Error(`window state is of another window (${s.kind} ${s.sizeMs}/${s.slideMs} ms), not ${this.kind} ${this.sizeMs}/${this.slideMs} ms`);
+    }
+    this.restoreBase(s.base);
+    this.keys.restore(s.keys);
+    this.slices.clear();
+    this.aggregates = 0;
+    let slot0 = 0;
+    for (let i = 0; i < s.sliceStarts.length; i++) {
+      const n = s.sliceSizes[i];
+      const ids = s.ids.subarray(slot0, slot0 + n);
+      const data = s.data.subarray(slot0 * SLICE_FIELDS, (slot0 + n) * SLICE_FIELDS);
+      this.slices.set(s.sliceStarts[i], SliceState.from(ids, data));
+      this.aggregates += n;
+      slot0 += n;
+    }
+    this.cleanup.restore(s.cleanup);
+    this.pending.restore(s.pending);
+    this.pendingEnds.clear();
+    for (const end of s.pending.items) this.pendingEnds.add(end);
+    this.pushedUpTo = s.pushedUpTo;
+    this.unpushed.restore(s.unpushed);
+    this.keyQueues.clear();
+    let at = 0;
+    for (const key of s.queueKeys) {
+      const { queue, next } = TwoStacks.readFrom(s.queueData, at);
+      this.keyQueues.set(key, queue);
+      at = next;
+    }
+    this.dirtyKeys.clear();
+    for (const key of s.dirty) this.dirtyKeys.add(key);
+    this.cachedStart = NaN;
+    this.cachedSlice = undefined;
   }
 
   protected accept(e: StreamEvent, arrivalMs: number, out: OperatorOutput): boolean {
@@ -287,4 +363,27 @@ export class SlicedWindowOperator extends WindowOperator {
       emittedAt,
     };
   }
+}
+
+/** The sliced operator's snapshot (see {@link SlicedWindowOperator.snapshot}). */
+interface SlicedSnapshot extends OperatorSnapshot {
+  kind: 'sliced';
+  sizeMs: number;
+  slideMs: number;
+  keys: KeyTableSnapshot;
+  /** Slice starts (ms) in the order of the slice map; `sliceSizes[i]` slots each. */
+  sliceStarts: number[];
+  sliceSizes: Int32Array;
+  /** Key id per slot, every slice's slots end to end. */
+  ids: Int32Array;
+  /** SLICE_FIELDS numbers per slot, same order as `ids`. */
+  data: Float64Array;
+  cleanup: { prio: number[]; items: number[] };
+  pending: { prio: number[]; items: number[] };
+  pushedUpTo: number;
+  unpushed: { prio: number[]; items: number[] };
+  /** Keys of the per-key queues in map order; their content end to end in `queueData`. */
+  queueKeys: string[];
+  queueData: Float64Array;
+  dirty: string[];
 }

@@ -80,4 +80,42 @@ export class TwoStacks {
     this.frontLen = n;
     this.backLen = 0;
   }
+
+  /**
+   * Appends the queue's content to `out` (checkpoints): front length, back length, then each live
+   * front entry (start, six aggregate fields), each back entry likewise, and the back merge.
+   */
+  writeTo(out: number[]): void {
+    out.push(this.frontLen, this.backLen);
+    for (let i = 0; i < this.frontLen; i++) {
+      out.push(this.frontStarts[i]);
+      this.frontCum[i].writeTo(out);
+    }
+    for (let i = 0; i < this.backLen; i++) {
+      out.push(this.backStarts[i]);
+      this.backAggs[i].writeTo(out);
+    }
+    this.backCum.writeTo(out);
+  }
+
+  /** Rebuilds a queue written by {@link writeTo} at `offset`; returns it and the offset after it. */
+  static readFrom(from: ArrayLike<number>, offset: number): { queue: TwoStacks; next: number } {
+    const q = new TwoStacks();
+    q.frontLen = from[offset++];
+    q.backLen = from[offset++];
+    for (let i = 0; i < q.frontLen; i++) {
+      q.frontStarts.push(from[offset++]);
+      const a = new Aggregate();
+      offset = a.readFrom(from, offset);
+      q.frontCum.push(a);
+    }
+    for (let i = 0; i < q.backLen; i++) {
+      q.backStarts.push(from[offset++]);
+      const a = new Aggregate();
+      offset = a.readFrom(from, offset);
+      q.backAggs.push(a);
+    }
+    offset = q.backCum.readFrom(from, offset);
+    return { queue: q, next: offset };
+  }
 }

@@ -35,6 +35,20 @@ export interface WindowOperatorOptions {
   now?: () => number;
 }
 
+/** The time state every operator snapshot carries (ms). */
+export interface BaseSnapshot {
+  wm: number;
+  maxEventTime: number;
+  alertThreshold: number;
+}
+
+/** What {@link WindowOperator.snapshot} returns: `kind` names the operator class that made it. */
+export interface OperatorSnapshot {
+  kind: 'sliced' | 'session';
+  base: BaseSnapshot;
+  [field: string]: unknown;
+}
+
 /** Base class: owns the watermark; subclasses own window assignment, state and firing. */
 export abstract class WindowOperator {
   protected wm = -Infinity;
@@ -102,6 +116,30 @@ export abstract class WindowOperator {
 
   /** Number of (key, window-or-slice) aggregates held: the memory the operator uses. */
   abstract stateSize(): number;
+
+  /**
+   * A copy of the whole state (checkpoints): plain data and typed arrays, no reference into the live
+   * operator, so the caller may encode it later while the operator keeps running. Synchronous: cost
+   * is one copy of the flat state arrays.
+   */
+  abstract snapshot(): OperatorSnapshot;
+
+  /**
+   * Replaces the state with a {@link snapshot} of an operator built from the same options.
+   * @throws Error when the snapshot is of another kind of operator or malformed.
+   */
+  abstract restore(state: OperatorSnapshot): void;
+
+  /** The watermark, max event time and alert threshold, for subclasses' snapshots. */
+  protected baseSnapshot(): BaseSnapshot {
+    return { wm: this.wm, maxEventTime: this.maxEventTime, alertThreshold: this.alertThreshold };
+  }
+
+  protected restoreBase(s: BaseSnapshot): void {
+    this.wm = s.wm;
+    this.maxEventTime = s.maxEventTime;
+    this.alertThreshold = s.alertThreshold;
+  }
 
   /** Folds one event into its windows; false if the event is late (nothing changed). */
   protected abstract accept(e: StreamEvent, arrivalMs: number, out: OperatorOutput): boolean;
