@@ -37,6 +37,11 @@ export interface LeaseManagerOptions {
   safetyMarginMs?: number;
   /** Monotonic clock in ms (default performance.now). */
   monotonicMs?: () => number;
+  /**
+   * Called before this instance gives a partition up on purpose (rebalance, clean stop) while it still
+   * owns it: the place for a last checkpoint, so the next owner continues exactly there. Default: none.
+   */
+  beforeRelease?: (partition: number) => Promise<void>;
 }
 
 /** Why a lease was lost: its deadline passed unrenewed, someone else wrote it, or this instance gave it up. */
@@ -140,7 +145,13 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
     if (o.leaseTtlMs <= heartbeatMs + safetyMarginMs) {
       throw new RangeError(`lease TTL ${o.leaseTtlMs} ms must exceed heartbeat ${heartbeatMs} ms + safety margin ${safetyMarginMs} ms`);
     }
-    this.o = { ...o, heartbeatMs, safetyMarginMs, monotonicMs: o.monotonicMs ?? (() => performance.now()) };
+    this.o = {
+      ...o,
+      heartbeatMs,
+      safetyMarginMs,
+      monotonicMs: o.monotonicMs ?? (() => performance.now()),
+      beforeRelease: o.beforeRelease ?? (async () => undefined),
+    };
   }
 
   /** Start heartbeating; the first claims happen at once. */
@@ -160,6 +171,7 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
     this.stopped = true;
     this.wake?.();
     await this.loop;
+    if (release) await Promise.all([...this.leases.keys()].map((p) => this.o.beforeRelease(p).catch(() => this.counts.errors++)));
     clearTimeout(this.deadlineTimer);
     const leases = [...this.leases];
     for (const [p] of leases) this.lose(p, 'released');
@@ -192,12 +204,18 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
   }
 
   private async run(): Promise<void> {
+    let rebalancing: Promise<void> | undefined;
     while (!this.stopped) {
       try {
-        await this.heartbeat();
+        await this.renewAll();
       } catch {
         this.counts.errors++;
       }
+      // Rebalancing (reads, claims, last checkpoints before a release) may take longer than a
+      // heartbeat: it runs beside the renewals, never delaying them.
+      rebalancing ??= this.rebalance()
+        .catch(() => void this.counts.errors++)
+        .finally(() => (rebalancing = undefined));
       if (this.stopped) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.o.heartbeatMs);
@@ -207,14 +225,22 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
         };
       });
     }
+    await rebalancing;
   }
 
-  /** One heartbeat: instance key, renewals, then rebalancing toward the fair share. */
-  private async heartbeat(): Promise<void> {
-    const { kv, instanceId, partitions } = this.o;
-    await kv.put(instanceKey(instanceId), enc.encode(JSON.stringify({ owned: this.leases.size }))).catch(() => this.counts.errors++);
-    await Promise.all([...this.leases].map(([p, l]) => this.renew(p, l)));
+  /** Instance heartbeat and lease renewals (in parallel). */
+  private async renewAll(): Promise<void> {
+    const { kv, instanceId } = this.o;
+    await Promise.all([
+      kv.put(instanceKey(instanceId), enc.encode(JSON.stringify({ owned: this.leases.size }))).catch(() => void this.counts.errors++),
+      ...[...this.leases].map(([p, l]) => this.renew(p, l)),
+    ]);
     this.expireDue();
+  }
+
+  /** Move toward the fair share: release the extras (highest-numbered first), claim free partitions. */
+  private async rebalance(): Promise<void> {
+    const { kv, instanceId, partitions } = this.o;
     const [live, entries] = await Promise.all([this.readLiveIds(), Promise.all(Array.from({ length: partitions }, (_, p) => kv.get(leaseKey(p))))]);
     if (this.stopped) return;
     if (this.liveIds.size > 0 && !sameSet(live, this.liveIds)) this.counts.rebalances++;
@@ -223,7 +249,10 @@ export class LeaseManager extends EventEmitter<LeaseEvents> {
     const target = Math.ceil(partitions / live.size);
     const mine = [...this.leases.keys()].sort((a, b) => b - a);
     for (const p of mine.slice(0, Math.max(0, mine.length - target))) {
-      const l = this.leases.get(p)!;
+      if (this.stopped) return;
+      await this.o.beforeRelease(p).catch(() => this.counts.errors++);
+      const l = this.leases.get(p);
+      if (!l) continue; // lost meanwhile
       this.lose(p, 'released');
       await this.free(p, l);
     }
