@@ -10,6 +10,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cliStartupMs, runProcessCli } from './e2e/process-ndjson';
 import { runHttpIngest } from './e2e/http-ingest';
+import { runClusterTakeover } from './e2e/cluster-takeover';
 import { prepareLaunchers, ROOT } from './lib/bundle';
 import type { ContenderName } from './lib/contender-types';
 import { parseBenchOptions } from './lib/options';
@@ -182,6 +183,28 @@ async function main(): Promise<void> {
         note: r.ok ? `${r.medianFps!.toFixed(1)} fps median, ${r.meanFps!.toFixed(1)} fps mean, max frame ${r.maxFrameMs!.toFixed(0)} ms over ${r.frames} frames; events/s = engine's processed rate` : undefined,
       });
       (rows[rows.length - 1] as BenchRowReport & { renderer?: unknown }).renderer = r;
+    }
+
+    // 6. Cluster takeover: an instance killed with 100,000 keys of state in its partition.
+    if (!opts.skip.has('cluster')) {
+      const keys = 100_000;
+      const r = await runClusterTakeover(keys);
+      log(`  cluster takeover: ${r.ok ? `${(r.takeoverMs! / 1000).toFixed(2)} s (lease TTL ${r.leaseTtlMs / 1000} s), checkpoint ${(r.checkpointBytes! / 2 ** 20).toFixed(1)} MiB` : `FAILED ${r.error}`}`);
+      rows.push({
+        name: 'streamscope run --cluster',
+        workload: `takeover: instance SIGKILLed, ${keys.toLocaleString('en')} keys in its partition`,
+        keys,
+        eventsPerSec: null,
+        peakRssMB: null,
+        ratioToNaive: null,
+        ratioToFloor: null,
+        ok: r.ok,
+        error: r.error,
+        note: r.ok
+          ? `kill → first result from the new owner ${(r.takeoverMs! / 1000).toFixed(2)} s = lease TTL ${r.leaseTtlMs / 1000} s + checkpoint load (${(r.checkpointBytes! / 2 ** 20).toFixed(1)} MiB), restore, firing`
+          : undefined,
+      });
+      (rows[rows.length - 1] as BenchRowReport & { takeover?: unknown }).takeover = r;
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
