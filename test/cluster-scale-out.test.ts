@@ -127,6 +127,15 @@ describe('streamscope run --cluster', () => {
     await until(async () => (await committed()).length >= expected.size, 'every window committed', 120_000, 1000);
     await until(() => d.stderr().includes(': acquired '), 'the fourth instance got partitions');
 
+    // The cluster on /metrics: an instance counts the live instances and reports what it owns.
+    const url = /metrics: (http:\/\/[^/\s]+)\/metrics/.exec(a.stderr())![1];
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(Number(/^streamscope_cluster_instances (\d+)$/m.exec(text)![1])).toBeGreaterThanOrEqual(2);
+    expect(Number(/^streamscope_cluster_partitions_owned (\d+)$/m.exec(text)![1])).toBeGreaterThan(0);
+    expect(text).toMatch(/^streamscope_cluster_partition_lag_messages\{partition="\d+"\} \d+$/m);
+    expect(text).toMatch(/^streamscope_cluster_leases_lost_total\{reason="released"\} \d+$/m);
+    expect(text).toMatch(/^streamscope_cluster_checkpoints_total\{result="ok"\} [1-9]\d*$/m);
+
     for (const i of [a, c, d]) i.child.kill('SIGTERM');
     expect(await Promise.all([a, c, d].map((i) => i.exited))).toEqual([0, 0, 0]);
 

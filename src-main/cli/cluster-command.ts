@@ -15,7 +15,7 @@ import { formatWindowSpec, parseWindowSpec } from '../engine/windows/window-spec
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 
 export const CLUSTER_USAGE = `streamscope run --cluster --stream NAME --subjects BASE.> --partitions N --output-dir DIR
-    [--instance ID] [--cluster-name NAME] [--nats 127.0.0.1:4222] [--window tumbling:5s]
+    [--create-stream] [--instance ID] [--cluster-name NAME] [--nats 127.0.0.1:4222] [--window tumbling:5s]
     [--max-out-of-orderness 1s] [--allowed-lateness 0s] [--alert-threshold 80] [--lease-ttl 10s]
     [--checkpoint-interval 10s] [--metrics-host 127.0.0.1] [--metrics-port 9090]`;
 
@@ -29,6 +29,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
   const f = parseFlags(argv, {
     cluster: { type: 'boolean' },
     stream: { type: 'string' },
+    'create-stream': { type: 'boolean' },
     subjects: { type: 'string' },
     partitions: { type: 'string' },
     'output-dir': { type: 'string' },
@@ -70,6 +71,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
     nc,
     stream: required('stream', f.stream),
     subjectBase,
+    createStream: f['create-stream'] === true,
     partitions,
     instanceId,
     outDir: required('output-dir', f['output-dir']),

@@ -12,6 +12,7 @@ import { LeaseManager, openLeaseBucket, type LeaseStats } from './lease-manager'
 import { NatsObjectCheckpointStore } from './nats-checkpoint-store';
 import { PartitionTask } from './partition-task';
 import { committedLengths } from './committed-output';
+import { ensureStream } from '../sources/nats-setup';
 
 /** Options of a {@link ClusterWorker}. Durations in ms. */
 export interface ClusterWorkerOptions {
@@ -19,6 +20,8 @@ export interface ClusterWorkerOptions {
   /** JetStream stream holding the events; partition p's events on subject `<subjectBase>.<p>`. */
   stream: string;
   subjectBase: string;
+  /** Create the stream (on `<subjectBase>.>`) when it does not exist. Default false: it must exist. */
+  createStream?: boolean;
   partitions: number;
   /** Unique per instance; names its lease heartbeats and its files in checkpoints. */
   instanceId: string;
@@ -73,7 +76,9 @@ export class ClusterWorker {
   async start(): Promise<void> {
     const o = this.o;
     const nc = o.nc;
-    await (await jetstreamManager(nc)).streams.info(o.stream);
+    const jsm = await jetstreamManager(nc);
+    // Instances started together race to create the stream: the losers find it created.
+    await ensureStream(jsm, o.stream, [`${o.subjectBase}.>`], o.createStream === true).catch(() => ensureStream(jsm, o.stream, [], false));
     this.js = jetstream(nc);
     this.store = await NatsObjectCheckpointStore.open(nc, {
       bucket: o.checkpointBucket,
