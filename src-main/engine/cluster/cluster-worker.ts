@@ -129,7 +129,15 @@ export class ClusterWorker {
 
   private acquire(p: number, token: number): void {
     const leases = this.leases!;
-    const task = new PartitionTask(
+    /** A task that cannot resume or stops reading on an error is started again while the lease holds. */
+    const retry = (what: string, err: unknown) => {
+      this.log(`partition ${p}: ${what} (${err instanceof Error ? err.message : String(err)}); retrying in 1 s`);
+      const t = setTimeout(() => {
+        if (this.tasks.get(p) === task && leases.token(p) === token) this.acquire(p, token);
+      }, 1000);
+      t.unref();
+    };
+    const task: PartitionTask = new PartitionTask(
       p,
       token,
       {
@@ -143,6 +151,7 @@ export class ClusterWorker {
         operator: this.o.operator,
         windowText: this.o.windowText,
         onDropped: (_p, kind, n) => (this.counts.dropped[kind] += n),
+        onFailed: (_p, err) => retry('reading failed', err),
       },
       () => leases.token(p) === token,
     );
@@ -151,13 +160,7 @@ export class ClusterWorker {
     if (previous) void previous.stop();
     task.ready.then(
       () => this.log(`partition ${p}: acquired (token ${token}), resumed from checkpoint epoch ${task.resumedFrom.epoch} at stream sequence ${task.resumedFrom.seq}`),
-      (err: unknown) => {
-        this.log(`partition ${p}: cannot resume (${err instanceof Error ? err.message : String(err)}); retrying in 1 s`);
-        const retry = setTimeout(() => {
-          if (this.tasks.get(p) === task && leases.token(p) === token) this.acquire(p, token);
-        }, 1000);
-        retry.unref();
-      },
+      (err: unknown) => retry('cannot resume', err),
     );
   }
 

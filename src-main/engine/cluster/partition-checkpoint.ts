@@ -39,6 +39,11 @@ export function checkpointEpoch(token: number, n: number): number {
   return token * OWNERSHIP_BITS + n;
 }
 
+/** The checkpoint number within ownership `token` of `epoch`, or 0 when the epoch is of another ownership. */
+export function checkpointNumber(epoch: number, token: number): number {
+  return Math.floor(epoch / OWNERSHIP_BITS) === token ? epoch % OWNERSHIP_BITS : 0;
+}
+
 export function encodePartitionCheckpoint(c: Omit<PartitionCheckpoint, 'v'>): Uint8Array {
   return encodeState({ v: VERSION, ...c });
 }

@@ -14,7 +14,7 @@ import { decodeJsonText } from '../decode/decode';
 import type { CheckpointStore } from '../checkpoint/store';
 import { createWindowOperator } from '../windows/create-operator';
 import { emptyOutput, type OperatorSnapshot, type WindowOperator, type WindowOperatorOptions } from '../windows/window-operator';
-import { checkpointEpoch, decodePartitionCheckpoint, encodePartitionCheckpoint } from './partition-checkpoint';
+import { checkpointEpoch, checkpointNumber, decodePartitionCheckpoint, encodePartitionCheckpoint } from './partition-checkpoint';
 import { PartitionFile } from './partition-file';
 
 /** What a task needs from its instance. */
@@ -33,6 +33,8 @@ export interface PartitionTaskContext {
   windowText: string;
   /** Counts a record that is not a valid event (dead letter) or a late event. */
   onDropped: (p: number, kind: 'dead_letter' | 'late', n: number) => void;
+  /** The task stopped reading on an error (the consumer failed); the instance decides what next. */
+  onFailed: (p: number, err: unknown) => void;
 }
 
 export class PartitionTask {
@@ -79,6 +81,7 @@ export class PartitionTask {
       this.seq = c.seq;
       this.files = { ...c.files };
       this.resumedFrom = { epoch: latest.epoch, seq: c.seq };
+      this.n = checkpointNumber(latest.epoch, this.token); // a restarted task of the same ownership numbers on
     }
     this.file = new PartitionFile(this.ctx.outDir, p);
     this.file.truncate(this.files[this.ctx.instanceId] ?? 0);
@@ -92,7 +95,9 @@ export class PartitionTask {
       this.messages.stop();
       return;
     }
-    this.running = this.consume(this.messages);
+    this.running = this.consume(this.messages).catch((err: unknown) => {
+      if (!this.stopped) this.ctx.onFailed(p, err);
+    });
   }
 
   private async consume(messages: ConsumerMessages): Promise<void> {
