@@ -39,13 +39,23 @@ interface Instance {
 }
 const instances: Instance[] = [];
 
-function startInstance(instanceId: string): Instance {
-  const outDir = join(dir, instanceId);
+interface InstanceOptions {
+  stream: string;
+  base: string;
+  partitions: number;
+  cluster: string;
+  leaseTtl: string;
+  checkpointInterval: string;
+}
+const mainCluster: InstanceOptions = { stream: names.stream, base: names.base, partitions: P, cluster: names.cluster, leaseTtl: '5s', checkpointInterval: '1s' };
+
+function startInstance(instanceId: string, o: InstanceOptions = mainCluster): Instance {
+  const outDir = join(dir, o.cluster, instanceId);
   const child = spawn(
     process.execPath,
-    [BIN, 'run', '--cluster', '--stream', names.stream, '--subjects', `${names.base}.>`, '--partitions', String(P), '--output-dir', outDir,
-      '--instance', instanceId, '--cluster-name', names.cluster, '--window', 'tumbling:1s', '--max-out-of-orderness', '0s',
-      '--lease-ttl', '5s', '--checkpoint-interval', '1s', '--metrics-port', '0'],
+    [BIN, 'run', '--cluster', '--stream', o.stream, '--subjects', `${o.base}.>`, '--partitions', String(o.partitions), '--output-dir', outDir,
+      '--instance', instanceId, '--cluster-name', o.cluster, '--window', 'tumbling:1s', '--max-out-of-orderness', '0s',
+      '--lease-ttl', o.leaseTtl, '--checkpoint-interval', o.checkpointInterval, '--metrics-port', '0'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -75,8 +85,10 @@ afterAll(async () => {
   for (const i of instances) i.child.kill('SIGKILL');
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(names.stream).catch(() => undefined);
-  await (await new Kvm(nc).open(`${names.cluster}_leases`)).destroy().catch(() => undefined);
-  await (await new Objm(nc).open(`${names.cluster}_checkpoints`)).destroy().catch(() => undefined);
+  for (const c of [names.cluster, `${names.cluster}_stall`]) {
+    await (await new Kvm(nc).open(`${c}_leases`)).destroy().catch(() => undefined);
+    await (await new Objm(nc).open(`${c}_checkpoints`)).destroy().catch(() => undefined);
+  }
   await nc?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -85,7 +97,7 @@ describe('streamscope run --cluster', () => {
   it('one instance killed and one joining mid-stream: the committed results are every window exactly once', async () => {
     // Warm the CLI bundle once, so three instances do not build it at the same time.
     await new Promise((r) => spawn(process.execPath, [BIN, '--help'], { stdio: 'ignore' }).on('exit', r));
-    const [a, b, c] = ['a', 'b', 'c'].map(startInstance);
+    const [a, b, c] = ['a', 'b', 'c'].map((x) => startInstance(x));
     await until(() => [a, b, c].every((i) => i.stderr().includes('cluster instance started')), 'three instances started');
 
     // The input: keys spread over the partitions, event time in order, 10 ms apart.
@@ -122,7 +134,7 @@ describe('streamscope run --cluster', () => {
       expected.set(k, w);
     }
     const store = await NatsObjectCheckpointStore.open(nc, { bucket: `${names.cluster}_checkpoints` });
-    const outDirs = Object.fromEntries(['a', 'b', 'c', 'd'].map((x) => [x, join(dir, x)]));
+    const outDirs = Object.fromEntries(['a', 'b', 'c', 'd'].map((x) => [x, join(dir, names.cluster, x)]));
     const committed = () => readCommittedResults(store, P, 'tumbling:1s', outDirs);
     await until(async () => (await committed()).length >= expected.size, 'every window committed', 120_000, 1000);
     await until(() => d.stderr().includes(': acquired '), 'the fourth instance got partitions');
@@ -164,7 +176,7 @@ describe('streamscope run --cluster', () => {
     // time, the emitting instance changes no more often than ownership changed hands.
     for (let p = 0; p < P; p++) {
       const lines: Array<{ who: string; at: number }> = [];
-      for (const i of instances) {
+      for (const i of instances.filter((x) => x.outDir.startsWith(join(dir, names.cluster)))) {
         const file = join(i.outDir, `partition-${p}.jsonl`);
         if (!readdirSync(i.outDir).includes(`partition-${p}.jsonl`)) continue;
         for (const l of readFileSync(file, 'utf8').split('\n')) if (l) lines.push({ who: i.id, at: (JSON.parse(l) as WindowResult).emittedAt });
@@ -174,6 +186,71 @@ describe('streamscope run --cluster', () => {
       for (let k = 0; k < lines.length; k++) if (k === 0 || lines[k].who !== lines[k - 1].who) runs++;
       const handovers = instances.reduce((n, i) => n + acquisitions(i, p), 0);
       expect(runs).toBeLessThanOrEqual(handovers);
+    }
+  }, 240_000);
+
+  it('an instance stalled (SIGSTOP) past its leases emits nothing for the partitions it lost after SIGCONT', async () => {
+    const cluster = `${names.cluster}_stall`;
+    const parts = 4;
+    const t0 = Date.UTC(2026, 1, 1);
+    const js = jetstream(nc);
+    // A stream and cluster of its own, 4 partitions.
+    const base = `${names.base}s`;
+    const stream = `${names.stream}s`;
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: stream, subjects: [`${base}.>`] });
+    const publish = async (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const key = `k${i % 40}`;
+        await js.publish(`${base}.${partitionOf(key, parts)}`, JSON.stringify({ sensorId: key, timestamp: t0 + i * 25, value: i % 10 }));
+      }
+    };
+    const stall: InstanceOptions = { stream, base, partitions: parts, cluster, leaseTtl: '3s', checkpointInterval: '500ms' };
+    const sizes = (i: Instance) => Array.from({ length: parts }, (_, p) => {
+      const f = join(i.outDir, `partition-${p}.jsonl`);
+      return readdirSync(i.outDir).includes(`partition-${p}.jsonl`) ? readFileSync(f).length : 0;
+    });
+    try {
+      const x = startInstance('x', stall);
+      await until(() => (x.stderr().match(/: acquired /g) ?? []).length === parts, 'x owns every partition');
+      await publish(0, 2000);
+      await until(() => sizes(x).every((n) => n > 0), 'x emitted in every partition');
+
+      x.child.kill('SIGSTOP');
+      const y = startInstance('y', stall);
+      await until(() => (y.stderr().match(/: acquired /g) ?? []).length >= parts, 'y took every partition over', 90_000);
+      // More input while x is stopped: its consumers' pending pulls fill its socket, ready to be read at resume.
+      await publish(2000, 4000);
+      const frozen = sizes(x);
+      const mark = x.stderr().length;
+      x.child.kill('SIGCONT');
+      await until(() => (x.stderr().slice(mark).match(/lease lost \(expired\)/g) ?? []).length === parts, 'x noticed every loss');
+      await new Promise((r) => setTimeout(r, 3000));
+
+      const after = x.stderr().slice(mark);
+      const reacquired = new Set([...after.matchAll(/ partition (\d+): acquired /g)].map((m) => Number(m[1])));
+      const now = sizes(x);
+      for (let p = 0; p < parts; p++) {
+        // Lost and not taken back: not one byte more. Taken back: the loss came first (fenced), then a new claim.
+        if (!reacquired.has(p)) expect(now[p], `partition ${p}`).toBeLessThanOrEqual(frozen[p]);
+        else expect(after.indexOf(`partition ${p}: lease lost (expired)`)).toBeLessThan(after.indexOf(`partition ${p}: acquired `));
+      }
+      expect(reacquired.size).toBeLessThan(parts);
+
+      // And the committed results are every window once.
+      const store = await NatsObjectCheckpointStore.open(nc, { bucket: `${cluster}_checkpoints` });
+      // 4000 events 25 ms apart, keys k0..k39 in turn: 100 s, windows 0..98 close (the last stays open), each key once per window.
+      const committed = () => readCommittedResults(store, parts, 'tumbling:1s', { x: x.outDir, y: y.outDir });
+      await until(async () => (await committed()).length >= 99 * 40, 'every window committed', 60_000, 1000);
+      for (const i of [x, y]) i.child.kill('SIGTERM');
+      await Promise.all([x.exited, y.exited]);
+      const results = await committed();
+      const keys = results.map((r) => `${r.sensorId}@${r.windowStart}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBe(99 * 40);
+      expect(results.filter((r) => r.count !== 1)).toEqual([]);
+    } finally {
+      await jsm.streams.delete(stream).catch(() => undefined);
     }
   }, 240_000);
 });
