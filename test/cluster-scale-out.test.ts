@@ -86,8 +86,8 @@ afterAll(async () => {
   const jsm = await jetstreamManager(nc);
   await jsm.streams.delete(names.stream).catch(() => undefined);
   for (const c of [names.cluster, `${names.cluster}_stall`]) {
-    await (await new Kvm(nc).open(`${c}_leases`)).destroy().catch(() => undefined);
-    await (await new Objm(nc).open(`${c}_checkpoints`)).destroy().catch(() => undefined);
+    await new Kvm(nc).open(`${c}_leases`).then((kv) => kv.destroy()).catch(() => undefined);
+    await new Objm(nc).open(`${c}_checkpoints`).then((os) => os.destroy()).catch(() => undefined);
   }
   await nc?.close();
   rmSync(dir, { recursive: true, force: true });

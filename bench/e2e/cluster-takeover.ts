@@ -103,8 +103,8 @@ export async function runClusterTakeover(keysPerPartition: number, leaseTtlMs = 
   } finally {
     for (const [, c] of children) c.child.kill('SIGKILL');
     await jsm.streams.delete(id).catch(() => undefined);
-    await (await new Kvm(nc).open(`${id}_leases`)).destroy().catch(() => undefined);
-    await (await new Objm(nc).open(`${id}_checkpoints`)).destroy().catch(() => undefined);
+    await new Kvm(nc).open(`${id}_leases`).then((kv) => kv.destroy()).catch(() => undefined);
+    await new Objm(nc).open(`${id}_checkpoints`).then((os) => os.destroy()).catch(() => undefined);
     await nc.close();
     rmSync(dir, { recursive: true, force: true });
   }
