@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { cliStartupMs, runProcessCli } from './e2e/process-ndjson';
 import { runHttpIngest } from './e2e/http-ingest';
 import { duckdbComparison } from './duckdb/compare';
+import { runClusterTakeover } from './e2e/cluster-takeover';
 import { prepareLaunchers, ROOT } from './lib/bundle';
 import type { ContenderName } from './lib/contender-types';
 import { parseBenchOptions } from './lib/options';
@@ -209,6 +210,28 @@ async function main(): Promise<void> {
       const c = await runCheckpointBench(opts.quick, log);
       rows.push(...c.rows);
       checkpointTargets.push(...c.targets);
+    }
+
+    // 7. Cluster takeover: an instance killed with 100,000 keys of state in its partition.
+    if (!opts.skip.has('cluster')) {
+      const keys = 100_000;
+      const r = await runClusterTakeover(keys);
+      log(`  cluster takeover: ${r.ok ? `${(r.takeoverMs! / 1000).toFixed(2)} s (lease TTL ${r.leaseTtlMs / 1000} s), checkpoint ${(r.checkpointBytes! / 2 ** 20).toFixed(1)} MiB` : `FAILED ${r.error}`}`);
+      rows.push({
+        name: 'streamscope run --cluster',
+        workload: `takeover: instance SIGKILLed, ${keys.toLocaleString('en')} keys in its partition`,
+        keys,
+        eventsPerSec: null,
+        peakRssMB: null,
+        ratioToNaive: null,
+        ratioToFloor: null,
+        ok: r.ok,
+        error: r.error,
+        note: r.ok
+          ? `kill → first result from the new owner ${(r.takeoverMs! / 1000).toFixed(2)} s = lease TTL ${r.leaseTtlMs / 1000} s + checkpoint load (${(r.checkpointBytes! / 2 ** 20).toFixed(1)} MiB), restore, firing`
+          : undefined,
+      });
+      (rows[rows.length - 1] as BenchRowReport & { takeover?: unknown }).takeover = r;
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

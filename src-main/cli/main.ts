@@ -3,17 +3,19 @@
  */
 import { processCommand, PROCESS_USAGE } from './process-command';
 import { runCommand, RUN_USAGE } from './run-command';
+import { CLUSTER_USAGE } from './cluster-command';
 import { UsageError } from './args';
 
 const USAGE = `usage:
   ${PROCESS_USAGE}
   ${RUN_USAGE}
+  ${CLUSTER_USAGE}
 Durations accept ms, s, m, h, d (e.g. 250ms, 5s, 1.5m, 2h, 1d).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if ((command === 'process' || command === 'run') && (rest.includes('--help') || rest.includes('-h'))) {
-    process.stdout.write(`usage: ${command === 'process' ? PROCESS_USAGE : RUN_USAGE}\n`);
+    process.stdout.write(`usage: ${command === 'process' ? PROCESS_USAGE : rest.includes('--cluster') ? CLUSTER_USAGE : RUN_USAGE}\n`);
     return 0;
   }
   switch (command) {

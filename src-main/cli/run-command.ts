@@ -13,6 +13,7 @@ import { deepMerge } from '../engine/stages/config-patch';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, checkpointOptions, resumedLine } from './checkpoint-flags';
 import { printSummary } from './summary';
+import { clusterCommand } from './cluster-command';
 
 export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|file|http|mqtt|nats] [--rate N] [--sensors N]
     [--jitter 500ms] [--malformed-rate 0.01] [--input FILE [--format F] [--key F] [--time F] [--value F]
@@ -41,6 +42,7 @@ const LIVE_DEFAULTS = {
 
 /** Runs until a signal; resolves with the exit code. Throws UsageError on bad flags or config. */
 export async function runCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--cluster')) return clusterCommand(argv);
   const f = parseFlags(argv, {
     config: { type: 'string' },
     source: { type: 'string' },

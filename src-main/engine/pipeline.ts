@@ -29,7 +29,6 @@ import { SideOutput } from './stages/side-outputs';
 import { SinkSet } from './stages/sink-set';
 import { SourceRunner } from './stages/source-runner';
 import { tickWatermark, WatermarkDriver } from './stages/watermark-driver';
-import type { SourceConfig } from './sources/source-config';
 import { systemClock, type Clock } from './time/clock';
 import { createWindowOperator } from './windows/create-operator';
 import type { WindowOperator, WindowOperatorOptions } from './windows/window-operator';

@@ -407,7 +407,7 @@ export class EngineMetrics {
 type Put = (labels: Labels, value: number) => void;
 
 /** A counter whose values are copied from plain JS totals at scrape time. */
-function syncedCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (put: Put) => void): void {
+export function syncedCounter(reg: Registry, name: string, help: string, labelNames: string[], read: (put: Put) => void): void {
   const counter: Counter<string> = new Counter<string>({
     name,
     help,
@@ -421,7 +421,7 @@ function syncedCounter(reg: Registry, name: string, help: string, labelNames: st
 }
 
 /** A gauge whose values are set from engine state at scrape time. */
-function syncedGauge(reg: Registry, name: string, help: string, labelNames: string[], read: (put: Put) => void): void {
+export function syncedGauge(reg: Registry, name: string, help: string, labelNames: string[], read: (put: Put) => void): void {
   const gauge: Gauge<string> = new Gauge<string>({
     name,
     help,
