@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../src-main/engine/time/duration';
+import { formatDuration, parseDuration } from '../src-main/engine/time/duration';
 
 describe('parseDuration', () => {
   it('accepts ms, s, m, h, d and bare numbers (ms)', () => {
@@ -23,5 +24,25 @@ describe('parseDuration', () => {
     expect(() => parseDuration(-1)).toThrow(/-1/);
     expect(() => parseDuration(NaN)).toThrow(/NaN/);
     expect(() => parseDuration(Infinity)).toThrow(/Infinity/);
+  });
+});
+
+describe('formatDuration', () => {
+  it('uses the largest exact unit', () => {
+    expect(formatDuration(250)).toBe('250ms');
+    expect(formatDuration(5000)).toBe('5s');
+    expect(formatDuration(90_000)).toBe('1.5m');
+    expect(formatDuration(7_200_000)).toBe('2h');
+    expect(formatDuration(86_400_000)).toBe('1d');
+    expect(formatDuration(0)).toBe('0ms');
+    expect(formatDuration(1001)).toBe('1.001s');
+  });
+
+  it('property: round-trips through parseDuration', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10 * 86_400_000 }), (ms) => {
+        expect(parseDuration(formatDuration(ms))).toBeCloseTo(ms, 6);
+      }),
+    );
   });
 });

@@ -11,7 +11,7 @@ import { registerClusterMetrics } from '../engine/cluster/cluster-metrics';
 import { EngineMetrics } from '../engine/metrics/engine-metrics';
 import { startMetricsServer } from '../engine/metrics/metrics-server';
 import { partitionBase } from '../engine/sources/nats-partition';
-import { parseWindowSpec } from '../engine/windows/window-spec';
+import { formatWindowSpec, parseWindowSpec } from '../engine/windows/window-spec';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 
 export const CLUSTER_USAGE = `streamscope run --cluster --stream NAME --subjects BASE.> --partitions N --output-dir DIR
@@ -81,7 +81,7 @@ export async function clusterCommand(argv: string[]): Promise<number> {
       allowedLatenessMs: durationFlag('allowed-lateness', f['allowed-lateness']) ?? 0,
       alertThreshold: numberFlag('alert-threshold', f['alert-threshold']) ?? 80,
     },
-    windowText: JSON.stringify(window),
+    windowText: formatWindowSpec(window),
     leaseBucket: `${clusterName}_leases`,
     checkpointBucket: `${clusterName}_checkpoints`,
     leaseTtlMs,

@@ -28,7 +28,7 @@ export interface ClusterWorkerOptions {
   /** Directory of this instance's result files (`partition-<p>.jsonl`). */
   outDir: string;
   operator: WindowOperatorOptions;
-  /** The window spec as stored in each partition checkpoint (JSON); a checkpoint of another window is refused. */
+  /** The window spec as stored in each partition checkpoint (`tumbling:1s`, formatWindowSpec); a checkpoint of another window is refused. */
   windowText: string;
   /** KV bucket of the leases and Object Store bucket of the checkpoints (shared by the cluster). */
   leaseBucket: string;

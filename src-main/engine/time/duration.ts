@@ -36,3 +36,21 @@ export function parseDuration(text: string | number): number {
   if (!Number.isFinite(ms)) throw new Error(`invalid duration "${text}": too large; ${ACCEPTED}`);
   return ms;
 }
+
+/**
+ * Format milliseconds in the largest unit that keeps at most 3 decimals exactly, so that
+ * `parseDuration(formatDuration(ms)) === ms` for whole or millisecond-fraction values:
+ * 250 → "250ms", 5000 → "5s", 90000 → "1.5m", 7200000 → "2h", 3723000 → "62.05m".
+ */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = UNIT_MS[unit];
+    if (abs < size) continue;
+    const scaled = (abs * 1000) / size;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-6) return `${sign}${+(abs / size).toFixed(3)}${unit}`;
+  }
+  return `${sign}${+abs.toFixed(3)}ms`;
+}

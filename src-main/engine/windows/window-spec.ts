@@ -4,7 +4,7 @@
  */
 import { windowSpecSchema } from '../../../src-shared/contract';
 import type { WindowSpec } from '../../../src-shared/types';
-import { parseDuration } from '../time/duration';
+import { formatDuration, parseDuration } from '../time/duration';
 
 const FORMS = 'expected tumbling:SIZE, hopping:SIZE:SLIDE or session:GAP, e.g. tumbling:5s, hopping:10s:2s, session:30s';
 
@@ -29,4 +29,11 @@ export function parseWindowSpec(text: string): WindowSpec {
   const parsed = windowSpecSchema.safeParse(spec);
   if (!parsed.success) throw new Error(`invalid window "${text}": ${parsed.error.issues[0].message}`);
   return parsed.data;
+}
+
+/** The inverse of parseWindowSpec, for logs and the UI: `tumbling:5s`. */
+export function formatWindowSpec(w: WindowSpec): string {
+  if (w.kind === 'tumbling') return `tumbling:${formatDuration(w.sizeMs)}`;
+  if (w.kind === 'hopping') return `hopping:${formatDuration(w.sizeMs)}:${formatDuration(w.slideMs)}`;
+  return `session:${formatDuration(w.gapMs)}`;
 }
