@@ -234,8 +234,8 @@ export interface HistorySummary {
   evictedEvents: number;
 }
 
-/** One window of the charted sensor (the renderer's SensorPoint shape). */
-export interface WhatIfSensorPoint {
+/** One window of one sensor, for the avg/min/max charts (live and what-if). Times in ms since epoch. */
+export interface SensorPoint {
   windowStart: number;
   windowEnd: number;
   avg: number;
@@ -256,7 +256,7 @@ export interface WhatIfAlertPoint {
 export interface WhatIfSeries {
   /** The sensor charted (null when there were no results). */
   sensorId: string | null;
-  sensor: WhatIfSensorPoint[];
+  sensor: SensorPoint[];
   alerts: WhatIfAlertPoint[];
 }
 

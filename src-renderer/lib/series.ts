@@ -2,7 +2,7 @@
  * Chart point shapes and how one frame's metrics become points. Pure functions of the frame; the
  * dashboard model keeps them in ring buffers.
  */
-import type { MetricsSnapshot, QueueSnapshot, WindowResult } from '../../src-shared/types';
+import type { MetricsSnapshot, QueueSnapshot, SensorPoint, WindowResult } from '../../src-shared/types';
 
 /** Throughput at processing time `t` (ms since epoch), events/s. */
 export interface ThroughputPoint {
@@ -37,16 +37,7 @@ export interface AlertPoint {
   alertWindows: number;
 }
 
-/** One window of one sensor, for the avg/min/max chart. Times in ms since epoch. */
-export interface SensorPoint {
-  windowStart: number;
-  windowEnd: number;
-  avg: number;
-  min: number;
-  max: number;
-  count: number;
-  alertCount: number;
-}
+export type { SensorPoint };
 
 /** Throughput point of a metrics snapshot. */
 export function throughputPoint(m: MetricsSnapshot): ThroughputPoint {

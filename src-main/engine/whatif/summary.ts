@@ -3,7 +3,7 @@
  * late events, per-key extremes; plus the chart series of one sensor and the alerts per window end.
  * Memory is per key and per charted point (bounded), never per result.
  */
-import type { WhatIfAlertPoint, WhatIfKeyExtremes, WhatIfSensorPoint, WhatIfSeries, WhatIfSettings, WhatIfSummary, WindowResult } from '../../../src-shared/types';
+import type { WhatIfAlertPoint, WhatIfKeyExtremes, SensorPoint, WhatIfSeries, WhatIfSettings, WhatIfSummary, WindowResult } from '../../../src-shared/types';
 
 export type { WhatIfSeries };
 
@@ -20,7 +20,7 @@ export class SummaryCollector {
   private alertWindows = 0;
   private partial = 0;
   private readonly perKey = new Map<string, WhatIfKeyExtremes>();
-  private readonly sensor: WhatIfSensorPoint[] = [];
+  private readonly sensor: SensorPoint[] = [];
   private readonly alertsByEnd = new Map<number, WhatIfAlertPoint>();
   private sensorId: string | null;
 
