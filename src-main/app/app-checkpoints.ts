@@ -71,16 +71,11 @@ export class AppCheckpoints {
     this.log('info', `${what} changed: a new checkpoint lineage starts${info ? ` with checkpoint ${info.epoch}` : ''}; the earlier checkpoints (other settings, their windows now fired) were discarded`);
   }
 
-  /** The panel's view of `p`'s checkpoints. */
+  /** The panel's view of `p`'s checkpoints (`p.checkpoints` present). */
   status(p: PipelinePort<unknown>): CheckpointStatus {
-    const s: CheckpointStatus = { dir: this.dir, intervalMs: this.intervalMs, completed: 0, failed: 0 };
-    const ck = p.checkpoints;
-    if (ck !== undefined) {
-      s.completed = ck.stats.completed;
-      s.failed = ck.stats.failed;
-      const last = ck.stats.last;
-      if (last !== undefined) s.last = { epoch: last.epoch, takenAtMs: last.takenAtMs, durationMs: Math.round(last.durationMs), bytes: last.bytes };
-    }
+    const { completed, failed, last } = p.checkpoints?.stats ?? { completed: 0, failed: 0 };
+    const s: CheckpointStatus = { dir: this.dir, intervalMs: this.intervalMs, completed, failed };
+    if (last !== undefined) s.last = { epoch: last.epoch, takenAtMs: last.takenAtMs, durationMs: Math.round(last.durationMs), bytes: last.bytes };
     const r = p.resumedFrom;
     if (r !== undefined) s.resumedFrom = { epoch: r.epoch, takenAtMs: r.takenAtMs };
     return s;

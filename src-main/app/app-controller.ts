@@ -155,7 +155,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     const p = this.requirePipeline();
     const status: AppStatus = { state: p.state, config: toUiConfig(p.config, this.sinkSettings(p.config)), transport: this.opts.transport };
     if (p.metricsServer) status.metricsUrl = p.metricsServer.url;
-    if (this.ckpts) status.checkpoints = this.ckpts.status(p);
+    if (this.ckpts && p.checkpoints) status.checkpoints = this.ckpts.status(p);
     return status;
   }
 
