@@ -122,7 +122,7 @@ it('sets a checkpoint of other settings aside in checkpoints/stale-<time>/ and s
 it('takes a checkpoint on checkpointNow and reports it in the status; a window change starts a new lineage', async () => {
   const lines: string[] = [];
   const c = new AppController<EngineConfig>({
-    transport: 'web', dataDir, config: config({ speed: 1 }), createPipeline: createEnginePipeline, checkpoints: { intervalMs: 0 }, log: (l) => lines.push(l.msg),
+    transport: 'web', dataDir, config: defaultPipelineInput({ dataDir, metrics: false }), createPipeline: createEnginePipeline, checkpoints: { intervalMs: 0 }, log: (l) => lines.push(l.msg),
   });
   open.push(c);
   await c.init();
