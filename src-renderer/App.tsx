@@ -1,5 +1,6 @@
 /** The dashboard layout: toolbar and messages on top, controls on the side, tiles, charts, tables. */
 import { AlertChart } from './components/AlertChart';
+import { CheckpointsPanel } from './components/CheckpointsPanel';
 import { ControlPanel } from './components/ControlPanel';
 import { Messages } from './components/Messages';
 import { MetricTiles } from './components/MetricTiles';
@@ -40,6 +41,7 @@ export function App() {
           <FrozenBanner />
           <MetricTiles />
           <QueueBars />
+          <CheckpointsPanel />
           <WhatIfPanel />
           <div className="chart-grid">
             <ThroughputChart />

@@ -137,6 +137,8 @@ export const commandSchema = z.discriminatedUnion('type', [
     .strict(),
   /** Switches the live pipeline to the last what-if's settings, seeding the new windows from the history. */
   z.object({ type: z.literal('applyWhatIf') }).strict(),
+  /** Takes a checkpoint of the running pipeline now (replies once it is stored). */
+  z.object({ type: z.literal('checkpointNow') }).strict(),
 ]);
 
 /** A validated command. */
@@ -167,6 +169,21 @@ export interface UiConfig {
   };
 }
 
+/** The app's checkpoints as the Checkpoints panel shows them (times ms since epoch, durations ms). */
+export interface CheckpointStatus {
+  /** Where they are stored (`<dataDir>/checkpoints`). */
+  dir: string;
+  /** Time between periodic checkpoints, ms (0 = only on demand and at shutdown). */
+  intervalMs: number;
+  /** Checkpoints completed and failed by the current pipeline. */
+  completed: number;
+  failed: number;
+  /** The last completed checkpoint: epoch, when its cut was taken, how long it took, its size in bytes. */
+  last?: { epoch: number; takenAtMs: number; durationMs: number; bytes: number };
+  /** The checkpoint this run resumed from, when it resumed one. */
+  resumedFrom?: { epoch: number; takenAtMs: number };
+}
+
 /** The host's state as the renderer sees it. */
 export interface AppStatus {
   state: AppState;
@@ -174,6 +191,8 @@ export interface AppStatus {
   /** Prometheus endpoint of the engine's metrics server, when it runs. */
   metricsUrl?: string;
   transport: 'electron' | 'web';
+  /** Present when the app takes checkpoints. */
+  checkpoints?: CheckpointStatus;
 }
 
 /** The answer to every command: the new status, or a clear one-line reason. */

@@ -261,3 +261,32 @@ describe('web host arguments', () => {
     expect(parseWebHostArgs([], {}).inputRoots).toEqual([]);
   });
 });
+
+describe('checkpoints over the WebSocket', () => {
+  it('takes a checkpoint on checkpointNow (with the secret) and shows it in the status', async () => {
+    const { createEnginePipeline } = await import('../src-main/app/engine-pipeline');
+    const dataDir = join(dir, 'ckpt-data');
+    const engine = new AppController({ transport: 'web', dataDir, metrics: false, frameIntervalMs: 10, createPipeline: createEnginePipeline, checkpoints: { intervalMs: 0 } });
+    await engine.init();
+    const web = await startWebHost({ controller: engine, rendererDir: join(dir, 'renderer'), port: 0, token: TOKEN });
+    const origin = `http://127.0.0.1:${web.port}`;
+    try {
+      await expect(connect(web.port, { origin, path: '/ws' })).rejects.toThrow(/401/);
+      const { ws, next } = await connect(web.port, { origin, path: `/ws?token=${TOKEN}` });
+      try {
+        const hello = await next();
+        expect('hello' in hello && hello.hello.status.checkpoints).toMatchObject({ dir: join(dataDir, 'checkpoints'), completed: 0, failed: 0 });
+        ws.send(JSON.stringify({ id: 1, cmd: { type: 'checkpointNow' } }));
+        const reply = await next((m) => 'id' in m && m.id === 1);
+        expect('reply' in reply && reply.reply.ok && reply.reply.status.checkpoints).toMatchObject({ completed: 1, last: { epoch: 1 } });
+        const frame = await next((m) => 'frame' in m && m.frame.status?.checkpoints?.completed === 1);
+        expect('frame' in frame && frame.frame.status?.checkpoints?.last?.bytes).toBeGreaterThan(0);
+      } finally {
+        ws.close();
+      }
+    } finally {
+      await web.close();
+      await engine.close();
+    }
+  }, 60_000);
+});

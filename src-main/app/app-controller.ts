@@ -15,9 +15,11 @@ import {
   type SinkName,
 } from '../../src-shared/contract';
 import type { MetricsSnapshot, WhatIfSettings } from '../../src-shared/types';
+import { CheckpointMismatchError } from '../engine/checkpoint/coordinator';
 import type { HistoryBudget } from '../engine/history/event-history';
 import { WhatIfService } from '../engine/whatif/what-if-service';
 import { AppPaths } from './access/app-paths';
+import { APP_CHECKPOINT_INTERVAL_MS, AppCheckpoints } from './app-checkpoints';
 import { confineSinks, confineSource, type AppAccess } from './access/confine';
 import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
 import type { AppConfigShape, SinkEntry } from './config-shape';
@@ -53,6 +55,11 @@ export interface AppControllerOptions<C extends AppConfigShape> {
   access?: AppAccess;
   /** Host log sink (stdout in the web host); every engine and controller log line goes here too. */
   log?: (line: LogLine) => void;
+  /**
+   * Checkpoints in `<dataDir>/checkpoints/` (default every 10 s, resumed at startup, a final one at
+   * close()); false = none. See app-checkpoints.ts for what they mean across reconfigures.
+   */
+  checkpoints?: { intervalMs: number } | false;
 }
 
 /** One frame subscriber: `send` receives frames; `canSend` false skips a frame (buffers stay bounded). */
@@ -111,12 +118,16 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly access: AppAccess;
+  private readonly ckpts?: AppCheckpoints;
   /** The retained history and the what-if runs over it. */
   readonly whatIf: WhatIfService;
 
   constructor(private readonly opts: AppControllerOptions<C>) {
     this.access = opts.access ?? { paths: new AppPaths({ dataDir: opts.dataDir }), net: { remote: false } };
     this.whatIf = new WhatIfService(opts.history);
+    if (opts.checkpoints !== false) {
+      this.ckpts = new AppCheckpoints(opts.dataDir, opts.checkpoints?.intervalMs ?? APP_CHECKPOINT_INTERVAL_MS, (level, msg) => this.emitLog(level, msg));
+    }
   }
 
   /** Create the data dir, probe the metrics port, build (and by default start) the pipeline. Throws on an invalid config. */
@@ -144,6 +155,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     const p = this.requirePipeline();
     const status: AppStatus = { state: p.state, config: toUiConfig(p.config, this.sinkSettings(p.config)), transport: this.opts.transport };
     if (p.metricsServer) status.metricsUrl = p.metricsServer.url;
+    if (this.ckpts && p.checkpoints) status.checkpoints = this.ckpts.status(p);
     return status;
   }
 
@@ -223,7 +235,8 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     const p = this.pipeline;
     if (p && p.state !== 'stopped' && p.state !== 'idle') {
       try {
-        await p.stop();
+        // With checkpoints, a final one keeps the open windows for the next start.
+        await (this.ckpts && p.suspend ? p.suspend() : p.stop());
       } catch (err) {
         this.emitLog('error', `stop failed: ${errorMessage(err)}`);
       }
@@ -239,7 +252,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       switch (cmd.type) {
         case 'start':
           if (p.state === 'paused') p.resume();
-          else if (p.state === 'idle') await this.startPipeline(p);
+          else if (p.state === 'idle') await this.startResuming(p);
           else if (p.state === 'stopped') await this.startPipeline(this.rebuild(p));
           else if (p.state === 'stopping') return { ok: false, error: 'start: the pipeline is still stopping; try again' };
           break;
@@ -264,6 +277,15 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           if (s === undefined) return { ok: false, error: 'applyWhatIf: run a what-if first' };
           const patch = { window: s.window, alertThreshold: s.alertThreshold, maxOutOfOrdernessMs: s.maxOutOfOrdernessMs, allowedLatenessMs: s.allowedLatenessMs };
           await p.reconfigure(patch as never, { seedOperator: (o) => this.whatIf.seed(o) });
+          await this.newLineage(p, 'the window settings (applied what-if)');
+          break;
+        }
+        case 'checkpointNow': {
+          if (!this.ckpts || !p.checkpoints) return { ok: false, error: 'checkpointNow: checkpoints are off (started with --no-checkpoints)' };
+          if (p.state !== 'running') return { ok: false, error: `checkpointNow: the pipeline is ${p.state}; checkpoints are taken while it runs` };
+          const info = await p.checkpoints.checkpoint();
+          if (info === undefined) return { ok: false, error: 'checkpointNow: the pipeline stopped before the checkpoint was taken' };
+          this.emitLog('info', `checkpoint ${info.epoch} taken on request: ${info.bytes} bytes in ${Math.round(info.durationMs)} ms`);
           break;
         }
         default: {
@@ -278,6 +300,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
           if (patch.sinkSettings) this.parkedSinks = patch.sinkSettings.filter((s) => s.enabled === false);
           // A new source is a new event-time stream: the history of the old one no longer applies.
           if (cmd.type === 'setSource') this.whatIf.clearHistory();
+          if (cmd.type === 'setSource' || cmd.type === 'setWindow') await this.newLineage(p, cmd.type === 'setSource' ? 'the source' : 'the window');
         }
       }
       return { ok: true, status: this.status() };
@@ -299,6 +322,35 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     return out;
   }
 
+  /**
+   * The first start: resume the newest checkpoint. One taken with other settings is set aside and
+   * the app starts fresh; one of a run that had fired every window (Stop) leaves nothing to resume.
+   */
+  private async startResuming(p: PipelinePort<C>): Promise<void> {
+    try {
+      await this.startPipeline(p);
+    } catch (err) {
+      if (!(err instanceof CheckpointMismatchError) || !this.ckpts) throw err;
+      await this.ckpts.setAside(err.message);
+      await this.startPipeline(this.rebuild(p));
+      return;
+    }
+    const r = p.resumedFrom;
+    if (r === undefined) return;
+    if (r.finished) {
+      this.emitLog('info', `checkpoint ${r.epoch} was taken after Stop fired every window: nothing to resume; starting fresh`);
+      await p.stop();
+      await this.startPipeline(this.rebuild(p));
+      return;
+    }
+    this.emitLog('info', `resumed from checkpoint ${r.epoch} (taken ${new Date(r.takenAtMs).toISOString()}) in ${r.where}: ${r.position}`);
+  }
+
+  /** After a live reconfigure of `what` that changes what a checkpoint must match: a new lineage (app-checkpoints.ts). */
+  private async newLineage(p: PipelinePort<C>, what: string): Promise<void> {
+    if (this.ckpts && p.state === 'running') await this.ckpts.newLineage(p, what);
+  }
+
   /** Start `p`; if its metrics port was taken meanwhile, retry once without the metrics server. */
   private async startPipeline(p: PipelinePort<C>): Promise<void> {
     try {
@@ -313,15 +365,19 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     }
   }
 
-  /** Replace a stopped pipeline with a fresh one of the same config (plus `override`). */
+  /**
+   * Replace a stopped pipeline with a fresh one of the same config (plus `override`). After Stop
+   * (every window fired) its checkpoints start a new lineage.
+   */
   private rebuild(p: PipelinePort<C>, override: Record<string, unknown> = {}): PipelinePort<C> {
-    const next = this.opts.createPipeline({ ...p.config, ...override }, this.hooks());
+    const next = this.opts.createPipeline({ ...p.config, ...override }, this.hooks(p.state === 'stopped'));
     this.attach(next);
     return next;
   }
 
-  private hooks(): PipelineHooks {
-    return { onOperatorInput: this.whatIf.tap };
+  /** The taps and checkpoint options of the next pipeline; `fresh` discards stored checkpoints. */
+  private hooks(fresh = false): PipelineHooks {
+    return { onOperatorInput: this.whatIf.tap, ...(this.ckpts ? { checkpoints: this.ckpts.options(fresh) } : {}) };
   }
 
   /** The window settings in force, as a what-if compares them (processing time: no out-of-orderness, no lateness). */

@@ -12,7 +12,7 @@ export type EngineConfig = PipelineConfig extends AppConfigShape ? PipelineConfi
 
 /**
  * Build an engine pipeline from raw config input. `hooks` are the app's taps (the retained
- * history); `shutdownSignal` (optional) is the host's shutdown deadline (see PipelineOptions).
+ * history) and its checkpoint options; `shutdownSignal` (optional) is the host's shutdown deadline (see PipelineOptions).
  * Throws on an invalid config.
  */
 export function createEnginePipeline(
@@ -20,6 +20,6 @@ export function createEnginePipeline(
   hooks: PipelineHooks = {},
   opts: Pick<PipelineOptions, 'shutdownSignal'> = {},
 ): PipelinePort<EngineConfig> {
-  const pipeline: PipelinePort<EngineConfig> = new Pipeline(parseConfig(input), { onSourceEnd: 'continue', onOperatorInput: hooks.onOperatorInput, ...opts });
+  const pipeline: PipelinePort<EngineConfig> = new Pipeline(parseConfig(input), { onSourceEnd: 'continue', onOperatorInput: hooks.onOperatorInput, checkpoints: hooks.checkpoints, ...opts });
   return pipeline;
 }

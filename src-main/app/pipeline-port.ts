@@ -3,6 +3,7 @@
  * port, not on the class, so transports can be tested with a stub and the engine can evolve freely.
  */
 import type { DeadLetter, LateEvent, MetricsSnapshot, StreamEvent, WindowResult } from '../../src-shared/types';
+import type { CheckpointCoordinator, CheckpointOptions, RecoveryInfo } from '../engine/checkpoint/coordinator';
 import type { ReconfigureOptions } from '../engine/pipeline';
 import type { AppState, LogLine } from '../../src-shared/contract';
 
@@ -33,9 +34,17 @@ export interface PipelinePort<C> {
   onLate(cb: (batch: LateEvent[]) => void): () => void;
   onDeadLetter(cb: (batch: DeadLetter[]) => void): () => void;
   onLog(cb: (line: LogLine) => void): () => void;
+  /** The checkpoint coordinator ("checkpoint now", stats), when checkpoints are on. */
+  readonly checkpoints?: Pick<CheckpointCoordinator, 'checkpoint' | 'stats'>;
+  /** What start() restored from a checkpoint, if it resumed one. */
+  readonly resumedFrom?: RecoveryInfo;
+  /** Stop with a final checkpoint that keeps the open windows (a clean app shutdown); absent = stop(). */
+  suspend?(): Promise<void>;
 }
 
 /** What the host hands a pipeline it builds: the retained history's tap at the operator input. */
 export interface PipelineHooks {
   onOperatorInput?: (batch: readonly StreamEvent[]) => void;
+  /** Checkpoints of the pipeline (store, interval, fresh or resume); absent = none. */
+  checkpoints?: CheckpointOptions;
 }

@@ -343,6 +343,8 @@ export class Pipeline {
    */
   private async restartEventTime(): Promise<void> {
     await this.loop.whenIdle(() => this.lifecycle.ending);
+    // Stopping meanwhile: stop() fires the windows (or a suspend keeps them in its checkpoint); the sinks may be closed.
+    if (this.lifecycle.ending) return;
     await this.loop.replaceOperator(false);
   }
 

@@ -3,9 +3,11 @@
  * --host (127.0.0.1) --port (7070; 0 = any) --data-dir (./.streamscope-data) --renderer-dir (out/renderer)
  * --allow-remote --token (or STREAMSCOPE_TOKEN; default: generated per launch) --input-root DIR (repeatable)
  * --metrics-port (9090; 0 = any) --no-metrics --config FILE (JSON, overrides the default pipeline config key by key)
- * --history-mb (256: memory for the what-if panel's retained events, 20 bytes each).
+ * --history-mb (256: memory for the what-if panel's retained events, 20 bytes each)
+ * --checkpoint-interval (10s: time between checkpoints in <data-dir>/checkpoints) --no-checkpoints.
  */
 import { parseArgs } from 'node:util';
+import { parseDuration } from '../engine/time/duration';
 
 /** Parsed web host options. */
 export interface WebHostArgs {
@@ -22,13 +24,15 @@ export interface WebHostArgs {
   inputRoots: string[];
   /** Budget of the retained history (what-if), MiB. */
   historyMb: number;
+  /** Checkpoints in `<dataDir>/checkpoints/` every `intervalMs`, or false (`--no-checkpoints`). */
+  checkpoints: { intervalMs: number } | false;
 }
 
 /** Usage text printed for --help and after an argument error. */
 export const USAGE = `usage: streamscope-web [--host 127.0.0.1] [--port 7070] [--data-dir ./.streamscope-data]
                        [--renderer-dir out/renderer] [--metrics-port 9090 | --no-metrics]
                        [--allow-remote] [--token TOKEN] [--input-root DIR]… [--config pipeline.json]
-                       [--history-mb 256]`;
+                       [--history-mb 256] [--checkpoint-interval 10s | --no-checkpoints]`;
 
 function port(name: string, value: string): number {
   const n = Number(value);
@@ -53,8 +57,16 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
       config: { type: 'string' },
       'input-root': { type: 'string', multiple: true, default: [] },
       'history-mb': { type: 'string', default: '256' },
+      'checkpoint-interval': { type: 'string', default: '10s' },
+      'no-checkpoints': { type: 'boolean', default: false },
     },
   });
+  let intervalMs: number;
+  try {
+    intervalMs = parseDuration(values['checkpoint-interval'] as string);
+  } catch (err) {
+    throw new Error(`--checkpoint-interval: ${(err as Error).message}`);
+  }
   const historyMb = Number(values['history-mb']);
   if (!Number.isFinite(historyMb) || historyMb <= 0 || historyMb > 65536) throw new Error(`--history-mb: expected MiB in (0, 65536], got ${JSON.stringify(values['history-mb'])}`);
   const host = values.host as string;
@@ -69,5 +81,6 @@ export function parseWebHostArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     configFile: values.config as string | undefined,
     inputRoots: values['input-root'] as string[],
     historyMb,
+    checkpoints: values['no-checkpoints'] ? false : { intervalMs },
   };
 }

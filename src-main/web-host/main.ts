@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       net: { remote: args.allowRemote, token },
     },
     history: { maxBytes: args.historyMb * 1024 * 1024 },
+    checkpoints: args.checkpoints,
     log: (line) => (line.level === 'info' ? console.log : console.warn)(`[${line.level}] ${line.msg}`),
   });
   await controller.init();
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
   const status = controller.status();
   console.log(`Streamscope web host: ${host.url}`);
   if (status.metricsUrl) console.log(`Prometheus metrics: ${status.metricsUrl}`);
-  console.log(`Data dir: ${dataDir} (output.jsonl)`);
+  console.log(`Data dir: ${dataDir} (output.jsonl${status.checkpoints ? ', checkpoints/' : ''})`);
   if (args.inputRoots.length > 0) console.log(`Input files from: ${dataDir}, ${args.inputRoots.map((r) => resolve(r)).join(', ')}`);
 
   let signals = 0;

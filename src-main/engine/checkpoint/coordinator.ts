@@ -105,6 +105,11 @@ interface CheckpointData {
   finished: boolean;
 }
 
+/** The newest checkpoint cannot be resumed by this run: other settings, input or content version. */
+export class CheckpointMismatchError extends Error {
+  override readonly name = 'CheckpointMismatchError';
+}
+
 /** Counts and the last completed checkpoint. */
 export interface CheckpointStats {
   completed: number;
@@ -171,10 +176,10 @@ export class CheckpointCoordinator {
     this.epoch = Math.max(0, ...(await store.list(this.partition)));
     if (stored === undefined) return undefined;
     const data = decodeState(stored.bytes) as CheckpointData;
-    if (data.version !== CONTENT_VERSION) throw new Error(`checkpoint ${stored.epoch} in ${where} has content version ${data.version}; this Streamscope reads ${CONTENT_VERSION}: use --fresh to start over`);
+    if (data.version !== CONTENT_VERSION) throw new CheckpointMismatchError(`checkpoint ${stored.epoch} in ${where} has content version ${data.version}; this Streamscope reads ${CONTENT_VERSION}: use --fresh to start over`);
     const mismatch = describeMismatch(data.fingerprint, this.deps.fingerprint());
     if (mismatch !== undefined) {
-      throw new Error(`checkpoint ${stored.epoch} in ${where} was taken with other settings (${mismatch}): run with the same settings to resume it, or add --fresh to discard it`);
+      throw new CheckpointMismatchError(`checkpoint ${stored.epoch} in ${where} was taken with other settings (${mismatch}): run with the same settings to resume it, or add --fresh to discard it`);
     }
     this.deps.loop.current.restore(data.operator);
     await this.deps.late.resumeFrom(data.late);

@@ -163,6 +163,8 @@ export class SourceRunner {
   release(source: Source): void {
     if (this.source !== source) return;
     this.source = undefined;
+    // A checkpoint barrier waiting for this source's next clean position would wait forever.
+    if (this.wanted?.() === true) this.wanted = undefined;
     this.lastStopped = source;
     this.deps.metrics.connectionState(source.name, 'stopped');
   }
