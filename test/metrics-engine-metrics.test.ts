@@ -79,7 +79,7 @@ describe('EngineMetrics Prometheus export', () => {
     const blocked = q.put([4, 5]) as Promise<void>;
     t = 2_000;
     let text = await m.registry.metrics();
-    expect(sample(text, 'streamscope_queue_depth_events', { queue: 'ingress' })).toBe(5);
+    expect(sample(text, 'streamscope_queue_depth_events', { queue: 'ingress' })).toBe(4);
     expect(sample(text, 'streamscope_queue_capacity_events', { queue: 'ingress' })).toBe(4);
     expect(sample(text, 'streamscope_backpressure_events_total', { stage: 'ingress' })).toBe(1);
     expect(sample(text, 'streamscope_backpressured_seconds_total', { stage: 'ingress' })).toBe(2);
