@@ -17,7 +17,7 @@ import type {
 export const PROTOCOL_VERSION = 1;
 
 /** Upper bound of the events/s slider and of `setRate`. */
-export const MAX_RATE_EVENTS_PER_SEC = 1_000_000;
+export const MAX_RATE_EVENTS_PER_SEC = 100_000_000;
 
 /** Caps of one frame: the host never sends more than these per frame (the rest is counted). */
 export const FRAME_CAPS = { results: 500, late: 100, deadLetters: 100, logs: 100 } as const;

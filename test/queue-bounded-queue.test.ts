@@ -208,11 +208,12 @@ describe('load accounting (injected clock)', () => {
     load = q.loadPerSecond();
     expect(q.backpressuredMsTotal).toBe(1000);
     expect(q.busyMsTotal).toBe(200);
-    expect(load.backpressuredMsPerSec).toBeCloseTo(500, 5); // 1000 of 2000 ms
-    expect(load.busyMsPerSec).toBeCloseTo(100, 5);
-    expect(load.idleMsPerSec).toBeCloseTo(400, 5);
+    // The ~2 s window (8 buckets of 250 ms) here spans 1,000,250 .. 1,002,000: 1750 ms.
+    expect(load.backpressuredMsPerSec).toBeCloseTo((1000 / 1750) * 1000, 5);
+    expect(load.busyMsPerSec).toBeCloseTo((200 / 1750) * 1000, 5);
+    expect(load.idleMsPerSec).toBeCloseTo((550 / 1750) * 1000, 5);
 
-    // Long after: the window (~5 s) has moved past everything.
+    // Long after: the window has moved past everything.
     t += 60_000;
     load = q.loadPerSecond();
     expect(load).toEqual({ backpressuredMsPerSec: 0, busyMsPerSec: 0, idleMsPerSec: 1000 });

@@ -79,7 +79,7 @@ export class EngineMetrics {
   constructor(opts: EngineMetricsOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
-    this.rates = new RateWindow(this.startedAt, 5000);
+    this.rates = new RateWindow(this.startedAt, 1000);
     this.registry = new Registry();
     const reg = this.registry;
     if (opts.collectDefault) collectDefaultMetrics({ register: reg });
@@ -268,7 +268,7 @@ export class EngineMetrics {
     if (n > 0) c.droppedResults += n;
   }
 
-  /** Totals, per-second rates over the last ~5 s, queues, sources and sinks. */
+  /** Totals, per-second rates over the last ~1 s, queues, sources and sinks. */
   snapshot(): MetricsSnapshot {
     const at = this.now();
     let eventsReceived = 0;

@@ -33,7 +33,7 @@ export interface BoundedQueueOptions {
   onDrop?: (n: number, reason: QueueDropReason) => void;
 }
 
-/** Busy / backpressured / idle time, ms per second (each 0..1000), over the last ~5 s. */
+/** Busy / backpressured / idle time, ms per second (each 0..1000), over the last ~2 s. */
 export interface QueueLoad {
   backpressuredMsPerSec: number;
   busyMsPerSec: number;
@@ -246,7 +246,7 @@ export class BoundedQueue<T> implements MeteredQueue {
     this.busy.add(t - ms, t);
   }
 
-  /** Backpressured / busy / idle ms per second over the last ~5 s of processing time. */
+  /** Backpressured / busy / idle ms per second over the last ~2 s of processing time. */
   loadPerSecond(): QueueLoad {
     const t = this.now();
     const backpressuredMsPerSec = this.bp.perSecond(t, this.blockedSince);

@@ -16,7 +16,7 @@ export const simSourceSchema = z
   .object({
     type: z.literal('sim'),
     sensors: z.number().int().min(1).max(100_000).default(10),
-    rateEventsPerSec: z.number().min(1).max(5_000_000).default(1000),
+    rateEventsPerSec: z.number().min(1).max(100_000_000).default(1000),
     jitterMs: z.number().min(0).default(0),
     malformedRate: z.number().min(0).max(1).default(0),
     seed: z.number().int().optional(),
