@@ -66,7 +66,7 @@ export const sourceTypeSchema = z.enum(['sim', 'system', 'file', 'mqtt', 'nats',
 export type SourceType = z.infer<typeof sourceTypeSchema>;
 
 /** The sink names the UI can toggle and configure. */
-export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket']);
+export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket', 'throttled']);
 export type SinkName = z.infer<typeof sinkNameSchema>;
 
 /** Every command the renderer may send. Validated on the host side before anything runs. */
@@ -78,7 +78,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('setRate'),
-      /** Events per second produced by the simulated source, 1..1,000,000. */
+      /** Events per second produced by the simulated source, 1..MAX_RATE_EVENTS_PER_SEC. */
       rateEventsPerSec: z.number().finite().min(1).max(MAX_RATE_EVENTS_PER_SEC),
     })
     .strict(),

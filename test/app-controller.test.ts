@@ -56,6 +56,7 @@ describe('AppController commands', () => {
       ['file', true],
       ['webhook', false],
       ['websocket', false],
+      ['throttled', false],
     ]);
     expect(await readFile(join(dataDir, 'output.jsonl'), 'utf8')).toBe('');
   });
@@ -98,6 +99,7 @@ describe('AppController commands', () => {
       ['file', true],
       ['webhook', true],
       ['websocket', false],
+      ['throttled', false],
     ]);
     await controller.command({ type: 'setQueue', queue: 'sink', policy: 'drop-oldest' });
     expect(p.config.queues.sink.policy).toBe('drop-oldest');

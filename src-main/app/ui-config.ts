@@ -6,7 +6,7 @@ import type { SinkName, SourceType, UiConfig, UiSink } from '../../src-shared/co
 import type { AppConfigShape, SinkEntry } from './config-shape';
 
 /** The sinks the UI lists, in display order. */
-export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket'];
+export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket', 'throttled'];
 
 /**
  * Build the renderer-facing config from the engine's config and the app's sink settings (every

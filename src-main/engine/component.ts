@@ -47,4 +47,9 @@ export interface Sink {
   write(results: WindowResult[]): Promise<void>;
   /** Flush everything accepted so far and release resources. Nothing accepted may be lost. */
   close(): Promise<void>;
+  /**
+   * Optional: apply a changed configuration entry (same `type`) in place, keeping the queue and what
+   * is in it. Returns false when the change needs a new sink (the pipeline then replaces it).
+   */
+  retune?(config: unknown): boolean;
 }

@@ -63,6 +63,23 @@ interface RunningSink {
   stage: SinkStage;
 }
 
+/**
+ * A running sink whose entry changed: when a wanted entry of the same type is not running yet and
+ * the sink accepts it live (`retune`), it becomes that entry, keeping its queue. Returns true then.
+ */
+function retuneInPlace(r: RunningSink, wanted: Map<string, SinkConfig>, running: RunningSink[]): boolean {
+  const sink = r.stage.sink;
+  if (sink.retune === undefined) return false;
+  const type = (JSON.parse(r.key) as { type: string }).type;
+  for (const [key, sc] of wanted) {
+    if (sc.type !== type || running.some((x) => x.key === key)) continue;
+    if (!sink.retune(sc)) return false;
+    r.key = key;
+    return true;
+  }
+  return false;
+}
+
 type HttpHandler = { handle(req: IncomingMessage, res: ServerResponse): Promise<boolean> };
 
 /** A running (or runnable) stream-processing pipeline. See the module comment for the data flow. */
@@ -259,7 +276,8 @@ export class Pipeline {
 
     const wanted = new Map(next.sinks.map((sc) => [JSON.stringify(sc), sc] as const));
     for (const r of [...this.sinks]) {
-      if (!wanted.has(r.key)) {
+      const retuned = !wanted.has(r.key) && retuneInPlace(r, wanted, this.sinks);
+      if (!wanted.has(r.key) && !retuned) {
         this.sinks = this.sinks.filter((x) => x !== r);
         await r.stage.close();
         this.log('info', `sink ${r.stage.sink.name} removed`);
@@ -268,10 +286,12 @@ export class Pipeline {
     for (const [key, sc] of wanted) if (!this.sinks.some((r) => r.key === key)) await this.addSink(sc);
 
     if (JSON.stringify(prev.source) !== JSON.stringify(next.source)) {
-      const src = this.source as { setRate?: (n: number) => void } | undefined;
-      if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined &&
-          JSON.stringify({ ...prev.source, rateEventsPerSec: 0 }) === JSON.stringify({ ...next.source, rateEventsPerSec: 0 })) {
+      const src = this.source as { setRate?: (n: number) => void; setSensors?: (n: number) => void } | undefined;
+      const live = { rateEventsPerSec: 0, sensors: 0 }; // the sim's options that apply while it runs
+      if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined && src.setSensors !== undefined &&
+          JSON.stringify({ ...prev.source, ...live }) === JSON.stringify({ ...next.source, ...live })) {
         src.setRate(next.source.rateEventsPerSec);
+        src.setSensors(next.source.sensors);
       } else {
         // A new source is a new event-time stream (a replayed file may lie years behind the old
         // source's watermark): drain what the old one delivered, fire its open windows, restart

@@ -1,6 +1,7 @@
-/** Every control of the pipeline, grouped: rate, window, alert threshold, source, sinks, queues. */
+/** Every control of the pipeline, grouped: rate and keys, window, alert threshold, source, sinks, queues. */
 import { memo } from 'react';
 import { AlertControl } from './AlertControl';
+import { KeysControl } from './KeysControl';
 import { QueueControls } from './QueueControls';
 import { RateControl } from './RateControl';
 import { SinkControls } from './SinkControls';
@@ -13,6 +14,7 @@ export const ControlPanel = memo(function ControlPanel() {
       <fieldset className="control-group">
         <legend>Load</legend>
         <RateControl />
+        <KeysControl />
         <AlertControl />
       </fieldset>
       <WindowControls />

@@ -15,7 +15,7 @@ import { systemSourceOptionsSchema } from './system-options';
 export const simSourceSchema = z
   .object({
     type: z.literal('sim'),
-    sensors: z.number().int().min(1).max(100_000).default(10),
+    sensors: z.number().int().min(1).max(1_000_000).default(10),
     rateEventsPerSec: z.number().min(1).max(100_000_000).default(1000),
     jitterMs: z.number().min(0).default(0),
     malformedRate: z.number().min(0).max(1).default(0),
