@@ -117,7 +117,7 @@ export class SimulatedSource implements Source {
     this.setSensors(opts.sensors ?? 10);
   }
 
-  /** Change the total rate (records/s, ≥ 0; 0 pauses generation). Takes effect on the next tick. */
+  /** Change the total rate (records/s, ≥ 0; 0 pauses generation). Applies at once: what the old rate still owed in the current tick is not generated. */
   setRate(rateEventsPerSec: number): void {
     this.rate = check('rateEventsPerSec', rateEventsPerSec, 0, 1e9);
   }
@@ -169,7 +169,9 @@ export class SimulatedSource implements Source {
         const total = Math.floor(this.owed);
         this.owed -= total;
         let done = 0;
-        while (done < total && !abort.signal.aborted) {
+        const tickRate = this.rate;
+        // A new rate applies at once: what the old one still owed is not delivered.
+        while (done < total && !abort.signal.aborted && this.rate === tickRate) {
           const k = Math.min(total - done, this.batchMax);
           const events = this.generate(k, done, total, t - elapsed, elapsed);
           done += k;
