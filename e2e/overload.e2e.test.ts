@@ -91,4 +91,33 @@ describe('overload and recovery, as a user drives it', () => {
     await expect.poll(() => load(app!.frames)?.requested, CONFIRM).toBe(1);
     await expect.poll(() => recovered(load(app!.frames)), WITHIN_5_S).toBe(true);
   }, T);
+
+  it('the slow demo sink at a low speed: its queue fills and the graph marks it; raised speed drains it within 5 s', async () => {
+    app = await suite.open({
+      config: {
+        source: { type: 'sim', sensors: 10_000, rateEventsPerSec: 20_000, jitterMs: 0, malformedRate: 0 },
+        window: { kind: 'tumbling', sizeMs: 1000 },
+        maxOutOfOrdernessMs: 0,
+        queues: { sink: { maxEvents: 2000, policy: 'drop-oldest' } },
+      },
+    });
+    const { page } = app;
+    const slowQueue = () => app!.lastMetrics()?.queues.find((q) => q.name === 'sink:throttled');
+    const speed = page.getByLabel('Slow sink speed (results/s)', { exact: true });
+    await speed.fill('50');
+    await speed.press('Enter');
+    await page.getByLabel('Slow demo sink', { exact: true }).check();
+    await expect.poll(() => slowQueue()?.peakDepthEvents ?? 0, CONFIRM).toBe(2000);
+    const graph = page.getByTestId('pipeline-graph');
+    await expect.poll(() => graph.getAttribute('data-bottleneck'), CONFIRM).toBe('sink-throttled');
+    await expect.poll(() => page.getByTestId('graph-node-sink-throttled').getAttribute('data-bottleneck'), CONFIRM).toBe('true');
+    expect(await page.getByTestId('graph-node-sink:throttled').getAttribute('data-level')).toBe('critical');
+    expect(await page.getByTestId('graph-node-sink-file').getAttribute('data-bottleneck')).toBe('false');
+    await app.screenshot('slow-sink-bottleneck');
+
+    await speed.fill('10000000');
+    await speed.press('Enter');
+    await expect.poll(() => app!.frames.findLast((f) => f.status)?.status?.config.sinks.find((x) => x.name === 'throttled')?.options.resultsPerSec, CONFIRM).toBe(10_000_000);
+    await expect.poll(() => { const q = slowQueue(); return !!q && q.depthEvents < 2000 && q.busyMsPerSec < 500; }, WITHIN_5_S).toBe(true);
+  }, T);
 });

@@ -17,11 +17,24 @@ describe('throttled demo sink', () => {
     const slept: number[] = [];
     const sink = new ThrottledSink({ resultsPerSec: 100, latencyMsPerBatch: 20, sleep: async (ms) => void slept.push(ms) });
     await sink.write(Array.from({ length: 50 }, () => windowResult('sensor-01', 0)));
-    expect(slept).toEqual([520]);
+    expect(slept).toEqual([20, 100, 100, 100, 100, 100]); // latency, then 500 ms in steps
     expect(sink.retune({ type: 'throttled', resultsPerSec: 1000, latencyMsPerBatch: 0 })).toBe(true);
     await sink.write(Array.from({ length: 50 }, () => windowResult('sensor-01', 0)));
-    expect(slept).toEqual([520, 50]);
+    expect(slept.slice(6)).toEqual([50]);
     expect(sink.takenResults).toBe(100);
+  });
+
+  it('a new speed applies to a batch in progress within a step', async () => {
+    const slept: number[] = [];
+    let sink!: ThrottledSink;
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+      if (slept.length === 2) sink.retune({ type: 'throttled', resultsPerSec: 1e6 });
+    };
+    sink = new ThrottledSink({ resultsPerSec: 10, sleep });
+    await sink.write(Array.from({ length: 1000 }, () => windowResult('sensor-01', 0))); // 100 s at 10/s
+    expect(slept.length).toBe(3); // two 100 ms steps at 10/s, then the 998 left at 1,000,000/s
+    expect(slept[2]).toBeCloseTo(0.998, 6);
     expect(sink.retune({ type: 'throttled', resultsPerSec: -1 })).toBe(false);
     expect(() => new ThrottledSink({ resultsPerSec: 0 })).toThrow(/resultsPerSec/);
   });

@@ -56,7 +56,7 @@ export class SinkStage {
     for (;;) {
       const batch = await this.queue.take();
       if (batch === null) return;
-      const t0 = performance.now();
+      this.queue.beginBusy();
       try {
         await this.sink.write(batch);
         this.metrics.sent(this.sink.name, 'sink', batch.length);
@@ -64,7 +64,7 @@ export class SinkStage {
         this.metrics.errors(this.sink.name, 'sink', 'write_failed', batch.length);
         this.log('error', `sink ${this.sink.name}: ${batch.length} results not delivered: ${(e as Error).message}`);
       }
-      this.queue.addBusyMs(performance.now() - t0);
+      this.queue.endBusy();
     }
   }
 }

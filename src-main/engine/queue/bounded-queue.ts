@@ -85,6 +85,8 @@ export class BoundedQueue<T> implements MeteredQueue {
   private _backpressureEvents = 0;
   /** Processing time (ms) the current backpressure episode began; null when no producer waits. */
   private blockedSince: number | null = null;
+  /** Processing time (ms) the consumer's current long piece of work began; null when none. */
+  private busySince: number | null = null;
   private readonly bp: LoadMeter;
   private readonly busy: LoadMeter;
 
@@ -131,9 +133,9 @@ export class BoundedQueue<T> implements MeteredQueue {
   get backpressuredMsTotal(): number {
     return this.bp.total + (this.blockedSince !== null ? Math.max(0, this.now() - this.blockedSince) : 0);
   }
-  /** Total ms the consumer reported busy via {@link addBusyMs}. */
+  /** Total ms the consumer reported busy, including a piece of work in progress. */
   get busyMsTotal(): number {
-    return this.busy.total;
+    return this.busy.total + (this.busySince !== null ? Math.max(0, this.now() - this.busySince) : 0);
   }
   /** True after {@link close}. */
   get isClosed(): boolean {
@@ -239,6 +241,21 @@ export class BoundedQueue<T> implements MeteredQueue {
     }
   }
 
+  /**
+   * The consumer starts a piece of work that may be long (a slow sink's write): until
+   * {@link endBusy}, the time counts as busy as it passes, so a stuck consumer reads as busy now.
+   */
+  beginBusy(): void {
+    if (this.busySince === null) this.busySince = this.now();
+  }
+
+  /** The work begun with {@link beginBusy} ended. */
+  endBusy(): void {
+    if (this.busySince === null) return;
+    this.busy.add(this.busySince, this.now());
+    this.busySince = null;
+  }
+
   /** The consumer reports `ms` of work that just ended (processing time). */
   addBusyMs(ms: number): void {
     if (!(ms > 0)) return;
@@ -250,7 +267,7 @@ export class BoundedQueue<T> implements MeteredQueue {
   loadPerSecond(): QueueLoad {
     const t = this.now();
     const backpressuredMsPerSec = this.bp.perSecond(t, this.blockedSince);
-    const busyMsPerSec = this.busy.perSecond(t);
+    const busyMsPerSec = this.busy.perSecond(t, this.busySince);
     return {
       backpressuredMsPerSec,
       busyMsPerSec,

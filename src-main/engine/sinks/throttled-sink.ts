@@ -10,6 +10,9 @@ import type { WindowResult } from '../../../src-shared/types';
 import type { Sink } from '../component';
 import { realSleep, type SleepFn } from '../sources/pacing';
 
+/** Longest single wait, ms: a speed change applies to a batch in progress within this. */
+const STEP_MS = 100;
+
 /** Serialisable options of the throttled sink. */
 export const throttledSinkOptionsSchema = z
   .object({
@@ -48,10 +51,19 @@ export class ThrottledSink implements Sink {
     return this.taken;
   }
 
-  /** Waits n / resultsPerSec s + latencyMsPerBatch, then counts and discards the batch. */
+  /**
+   * Waits latencyMsPerBatch + n / resultsPerSec s, then counts and discards the batch. The wait is
+   * taken in steps of at most STEP_MS at the speed in force, so a new speed applies within a step.
+   */
   async write(results: WindowResult[]): Promise<void> {
-    const ms = (results.length / this.resultsPerSec) * 1000 + this.latencyMs;
-    if (ms > 0) await this.sleep(ms, this.abort.signal);
+    if (this.latencyMs > 0) await this.sleep(this.latencyMs, this.abort.signal);
+    let left = results.length;
+    while (left > 0) {
+      const speed = this.resultsPerSec;
+      const ms = Math.min(STEP_MS, (left / speed) * 1000);
+      await this.sleep(ms, this.abort.signal);
+      left -= Math.max(1, (ms / 1000) * speed);
+    }
     this.taken += results.length;
   }
 
