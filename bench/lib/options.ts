@@ -27,7 +27,7 @@ export interface BenchOptions {
 
 /** Usage text. */
 export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
-  [--memory-events N] [--skip contenders,process,http,memory,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+  [--memory-events N] [--skip contenders,process,http,live,memory,renderer] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseBenchOptions(argv: string[]): BenchOptions {
