@@ -102,6 +102,19 @@ export const commandSchema = z.discriminatedUnion('type', [
     .strict(),
   z
     .object({
+      type: z.literal('setTiming'),
+      /** Event time (the events' timestamps) or processing time (arrival). */
+      timeMode: z.enum(['event', 'processing']).optional(),
+      /** Watermark delay behind the largest event time seen, ms. */
+      maxOutOfOrdernessMs: z.number().int().min(0).max(86_400_000).optional(),
+      /** How long a fired window still accepts late events (and re-emits), ms. */
+      allowedLatenessMs: z.number().int().min(0).max(86_400_000).optional(),
+      /** Advance the watermark after this long without input, ms (0 = never). */
+      idleTimeoutMs: z.number().int().min(0).max(86_400_000).optional(),
+    })
+    .strict(),
+  z
+    .object({
       type: z.literal('setQueue'),
       queue: z.enum(['ingress', 'sink']),
       policy: queuePolicySchema.optional(),
@@ -123,6 +136,14 @@ export interface UiSink {
   options: Record<string, unknown>;
 }
 
+/** Event-time settings of the pipeline, ms. */
+export interface UiTiming {
+  timeMode: 'event' | 'processing';
+  maxOutOfOrdernessMs: number;
+  allowedLatenessMs: number;
+  idleTimeoutMs: number;
+}
+
 /** The renderer-facing subset of the pipeline config. */
 export interface UiConfig {
   /** The current source: `type` plus its options. */
@@ -131,6 +152,8 @@ export interface UiConfig {
   rateEventsPerSec: number | null;
   window: WindowSpec;
   alertThreshold: number;
+  /** Event-time settings, as the CLI has them (ms). */
+  timing: UiTiming;
   sinks: UiSink[];
   queues: {
     ingress: { maxEvents: number; policy: QueuePolicy };

@@ -82,6 +82,10 @@ describe('AppController commands', () => {
     expect(p.config.window).toEqual({ kind: 'hopping', sizeMs: 2000, slideMs: 500 });
     await controller.command({ type: 'setAlertThreshold', alertThreshold: 42 });
     expect(p.config.alertThreshold).toBe(42);
+    const t = await controller.command({ type: 'setTiming', timeMode: 'processing', maxOutOfOrdernessMs: 3000, allowedLatenessMs: 500, idleTimeoutMs: 0 });
+    expect(t.ok && t.status.config.timing).toEqual({ timeMode: 'processing', maxOutOfOrdernessMs: 3000, allowedLatenessMs: 500, idleTimeoutMs: 0 });
+    const none = await controller.command({ type: 'setTiming' });
+    expect(!none.ok && none.error).toMatch(/give at least one/);
     const reply = await controller.command({ type: 'setSink', sink: 'file', enabled: false });
     expect(reply.ok && reply.status.config.sinks.find((s) => s.name === 'file')?.enabled).toBe(false);
     // the engine runs exactly the enabled sinks (no `enabled` field); the app keeps the settings

@@ -5,6 +5,7 @@
  * server on 127.0.0.1:9090.
  */
 import { join } from 'node:path';
+import { LIVE_SIM_SOURCE } from '../engine/sources/source-config';
 
 /** Options of {@link defaultPipelineInput}. */
 export interface DefaultConfigOptions {
@@ -24,14 +25,14 @@ export function outputPath(dataDir: string): string {
 
 /**
  * The raw (unparsed) default config; the engine's `parseConfig` validates it and fills the rest.
- * Event times jitter up to 1.2 s (beyond the 1 s out-of-orderness, so a few late events show) and
- * 0.1 % of records are malformed (so the dead-letter path shows).
+ * The simulated source is the CLI's (LIVE_SIM_SOURCE): nothing late, nothing malformed until the
+ * user asks for it (jitter beyond the out-of-orderness, a malformed fraction) in the source settings.
  * The file sink appends: the controller truncates output.jsonl once per app session, so toggling
  * the sink or restarting the pipeline never loses results already written in this session.
  */
 export function defaultPipelineInput(opts: DefaultConfigOptions): Record<string, unknown> {
   return {
-    source: { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 1200, malformedRate: 0.001 },
+    source: { ...LIVE_SIM_SOURCE },
     window: { kind: 'tumbling', sizeMs: 5000 },
     timeMode: 'event',
     maxOutOfOrdernessMs: 1000,

@@ -25,6 +25,12 @@ export function toUiConfig(config: AppConfigShape, sinkSettings: readonly SinkEn
     rateEventsPerSec: typeof rate === 'number' ? rate : null,
     window: config.window,
     alertThreshold: config.alertThreshold,
+    timing: {
+      timeMode: config.timeMode,
+      maxOutOfOrdernessMs: config.maxOutOfOrdernessMs,
+      allowedLatenessMs: config.allowedLatenessMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+    },
     sinks,
     queues: {
       ingress: { ...config.queues.ingress },

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, parseConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { deepMerge } from '../engine/pipeline/config-patch';
+import { LIVE_SIM_SOURCE } from '../engine/sources/source-config';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 import { printSummary } from './summary';
 
@@ -20,7 +21,7 @@ export const RUN_USAGE = `streamscope run [--config FILE] [--source sim|system|f
 
 /** Live defaults: simulated sensors with some jitter, watermarks tolerant of it, idle timeout on. */
 const LIVE_DEFAULTS = {
-  source: { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 500 },
+  source: { ...LIVE_SIM_SOURCE },
   maxOutOfOrdernessMs: 1000,
   idleTimeoutMs: 2000,
 };

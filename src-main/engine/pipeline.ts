@@ -16,6 +16,7 @@ import { SinkStage } from './pipeline/sink-stage';
 import { BoundedQueue } from './queue/bounded-queue';
 import { createSink, type SinkConfig } from './sinks/sink-factory';
 import { createSource } from './sources/source-config';
+import { SimulatedSource } from './sources/simulated-source';
 import { createWindowOperator } from './windows/create-operator';
 import { emptyOutput, type WindowOperator } from './windows/window-operator';
 
@@ -286,12 +287,14 @@ export class Pipeline {
     for (const [key, sc] of wanted) if (!this.sinks.some((r) => r.key === key)) await this.addSink(sc);
 
     if (JSON.stringify(prev.source) !== JSON.stringify(next.source)) {
-      const src = this.source as { setRate?: (n: number) => void; setSensors?: (n: number) => void } | undefined;
-      const live = { rateEventsPerSec: 0, sensors: 0 }; // the sim's options that apply while it runs
-      if (prev.source.type === 'sim' && next.source.type === 'sim' && src?.setRate !== undefined && src.setSensors !== undefined &&
+      const src = this.source instanceof SimulatedSource ? this.source : undefined;
+      const live = { rateEventsPerSec: 0, sensors: 0, jitterMs: 0, malformedRate: 0 }; // the sim's options that apply while it runs
+      if (prev.source.type === 'sim' && next.source.type === 'sim' && src !== undefined &&
           JSON.stringify({ ...prev.source, ...live }) === JSON.stringify({ ...next.source, ...live })) {
         src.setRate(next.source.rateEventsPerSec);
         src.setSensors(next.source.sensors);
+        src.setJitterMs(next.source.jitterMs);
+        src.setMalformedRate(next.source.malformedRate);
       } else {
         // A new source is a new event-time stream (a replayed file may lie years behind the old
         // source's watermark): drain what the old one delivered, fire its open windows, restart

@@ -1,4 +1,4 @@
-/** Every control of the pipeline, grouped: rate and keys, window, alert threshold, source, sinks, queues. */
+/** Every control of the pipeline, grouped: rate, keys and demo faults, window, event time, alert threshold, source, sinks, queues. */
 import { memo } from 'react';
 import { AlertControl } from './AlertControl';
 import { KeysControl } from './KeysControl';
@@ -6,6 +6,7 @@ import { QueueControls } from './QueueControls';
 import { RateControl } from './RateControl';
 import { SinkControls } from './SinkControls';
 import { SourceControls } from './SourceControls';
+import { TimingControls } from './TimingControls';
 import { WindowControls } from './WindowControls';
 
 export const ControlPanel = memo(function ControlPanel() {
@@ -18,6 +19,7 @@ export const ControlPanel = memo(function ControlPanel() {
         <AlertControl />
       </fieldset>
       <WindowControls />
+      <TimingControls />
       <SourceControls />
       <SinkControls />
       <QueueControls />

@@ -1,53 +1,50 @@
 /**
- * Distinct keys (sensors) of the simulated source, 1..1,000,000: more keys mean more window state
- * and more results per window. Applied on Enter or blur with `setSource` (the sim keeps running; the
- * new key count applies from its next batch).
+ * The simulated source's load dimensions and demo settings: distinct keys (sensors) 1..1,000,000
+ * (more keys, more window state and more results per window), and the opt-in demo faults, off by
+ * default: event-time jitter (beyond the max out-of-orderness it makes late events) and a malformed
+ * fraction (dead letters). Each applies on Enter or blur with `setSource`; the sim keeps running.
  */
-import { memo, useEffect, useId, useState } from 'react';
-import { formatInteger } from '../lib/format';
+import { memo } from 'react';
 import { useDashboard } from '../store/store-context';
+import { NumberSetting } from './NumberSetting';
 
 /** Upper bound of the key count (the engine's sim accepts the same). */
 export const MAX_KEYS = 1_000_000;
 
 export const KeysControl = memo(function KeysControl() {
-  const id = useId();
   const source = useDashboard((s) => s.status?.config.source);
   const run = useDashboard((s) => s.run);
-  const showError = useDashboard((s) => s.showError);
-  const hostKeys = typeof source?.sensors === 'number' ? source.sensors : null;
-  const [text, setText] = useState(hostKeys === null ? '' : String(hostKeys));
-  useEffect(() => {
-    if (hostKeys !== null) setText(String(hostKeys));
-  }, [hostKeys]);
   if (source?.type !== 'sim') return null;
-
-  const commit = () => {
-    const n = Number(text);
-    if (!(Number.isInteger(n) && n >= 1 && n <= MAX_KEYS)) {
-      showError(`Distinct keys: give a whole number from 1 to ${formatInteger(MAX_KEYS)}`);
-      return;
-    }
-    if (n === hostKeys) return;
-    void run({ type: 'setSource', source: { ...source, sensors: n } });
-  };
+  const num = (k: string): number | null => (typeof source[k] === 'number' ? (source[k] as number) : null);
+  const set = (k: string) => (v: number) => void run({ type: 'setSource', source: { ...source, [k]: v } });
   return (
-    <div className="field">
-      <label htmlFor={id}>Distinct keys (sensors)</label>
-      <input
-        id={id}
-        type="number"
+    <>
+      <NumberSetting
+        label="Distinct keys (sensors)"
+        value={num('sensors')}
         min={1}
         max={MAX_KEYS}
-        step={1}
-        value={text}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') commit();
-        }}
+        hint="1 to 1,000,000; more keys, more window state and more results per window."
+        onCommit={set('sensors')}
       />
-      <span className="hint">1 to 1,000,000; more keys, more window state and more results per window.</span>
-    </div>
+      <NumberSetting
+        label="Demo: out-of-order jitter (ms)"
+        value={num('jitterMs') ?? 0}
+        min={0}
+        max={86_400_000}
+        hint="Event times lag by up to this much; beyond the max out-of-orderness some events arrive late."
+        onCommit={set('jitterMs')}
+      />
+      <NumberSetting
+        label="Demo: malformed fraction"
+        value={num('malformedRate') ?? 0}
+        min={0}
+        max={1}
+        integer={false}
+        step="any"
+        hint="0 to 1: this share of records is malformed and dead-lettered with a reason."
+        onCommit={set('malformedRate')}
+      />
+    </>
   );
 });
