@@ -55,7 +55,7 @@ export const PipelineGraph = memo(function PipelineGraph() {
         <h2 id="graph-heading">Pipeline</h2>
       </header>
       <p className="card-description" data-testid="graph-summary">
-          {g?.bottleneck ? `Bottleneck: ${[g.operator, ...g.branches.map((b) => b.sink)].find((n) => n.id === g.bottleneck)?.label}` : 'Nothing held back.'}{' '}
+          {g?.bottleneck ? `Bottleneck: ${[g.operator, ...g.branches.map((b) => b.sink)].find((n) => n.id === g.bottleneck)?.label}.` : 'Nothing held back.'}{' '}
           Red: busy most of the second; dark: held back by backpressure.
       </p>
       {!g ? (
