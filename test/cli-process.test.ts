@@ -157,6 +157,22 @@ describe('streamscope process', () => {
     expect(lines(stderr).length).toBe(1);
   });
 
+  it('exits 1 and says why when every record was rejected (a wrong format or mapping is not a success)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamscope-rejected-'));
+    const input = join(dir, 'bad.jsonl');
+    writeFileSync(input, 'not json\n{"a":1}\n');
+    const { code, stderr } = await cli(['process', '--input', input, '--output', join(dir, 'out.jsonl'), '--window', 'tumbling:1s', '--dead-letter', join(dir, 'dead.jsonl')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/every record was rejected \(2\)/);
+  });
+
+  it('a negative --rate says what is wrong with it, not "ambiguous"', async () => {
+    const { code, stderr } = await cli(['run', '--rate', '-5']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/rateEventsPerSec.*-5/);
+    expect(stderr).not.toMatch(/ambiguous/);
+  });
+
   it('a missing input file is one clear line and exit code 2', async () => {
     const { code, stderr } = await cli(['process', '--input', '/nonexistent/file.jsonl', '--window', 'tumbling:5s']);
     expect(code).toBe(2);
