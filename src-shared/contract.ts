@@ -196,6 +196,13 @@ export interface Frame {
   logs: LogLine[];
   /** Present when the status changed since the last frame (and in the first frame). */
   status?: AppStatus;
+  /**
+   * Only in a subscriber's first frame: the host's recent chart samples (metrics snapshots, oldest
+   * first, at most one per 500 ms over the last ~5 min), so a reload or a second window starts with
+   * the charts the first one had. That frame's results, late events, dead letters and logs carry
+   * the host's recent ones too.
+   */
+  history?: MetricsSnapshot[];
 }
 
 /** Result of "Export output.jsonl". */

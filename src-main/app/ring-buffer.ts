@@ -38,6 +38,13 @@ export class RingBuffer<T> {
     }
   }
 
+  /** A copy of every held item, oldest first; the ring keeps them. */
+  toArray(): T[] {
+    const out: T[] = new Array(this.size);
+    for (let i = 0; i < this.size; i++) out[i] = this.items[(this.head + i) % this.capacity] as T;
+    return out;
+  }
+
   /** Take every held item (oldest first) and the count skipped since the last drain; empties the ring. */
   drain(): { items: T[]; skipped: number } {
     const out: T[] = new Array(this.size);
