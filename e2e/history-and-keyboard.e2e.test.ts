@@ -36,6 +36,8 @@ describe('reload and keyboard', () => {
     // The page shows them without waiting for new windows: rows in the table, points on the charts.
     await expect.poll(() => page.getByTestId('results-table').locator('tbody tr td').count(), POLL).toBeGreaterThan(1);
     await expect.poll(() => page.locator('[data-testid="chart-throughput"] .recharts-line-curve').count(), POLL).toBeGreaterThan(0);
+    // Charts are not empty tab stops.
+    expect(await page.locator('[data-testid^="chart-"] [tabindex]:not([tabindex="-1"])').count()).toBe(0);
   }, T);
 
   it('arrowing through Window kind and Source does not apply; Enter does', async () => {
