@@ -1,10 +1,14 @@
 /**
- * A reload mid-run gets the host's recent history at once (chart samples, latest results, log), and
- * the Window kind and Source selects do not apply while the user arrows through them (only on Enter,
- * click or blur).
+ * A reload mid-run gets the host's recent history at once (chart samples, latest results, log); an
+ * app restart keeps earlier output; the Window kind and Source selects do not apply while the user
+ * arrows through them (only on Enter, click or blur).
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dashboardSuite, quickWindows, type AppSession } from './support/app-page';
+import { dashboardSuite, lineCount, quickWindows, type AppSession } from './support/app-page';
+import { startWebHostProcess } from './support/web-host-process';
 
 let app: AppSession | undefined;
 const POLL = { timeout: 60_000, interval: 200 };
@@ -64,5 +68,25 @@ describe('reload and keyboard', () => {
     await source.press('Enter');
     await expect.poll(() => hostConfig(app!)?.source.type, POLL).toBe('system');
     expect(app.errors).toEqual([]);
+  }, T);
+
+  // FIXME(issue 10): on this branch the app still truncates output.jsonl once per session; issue 10's
+  // branch makes the app append across restarts. Enable this spec once that is merged.
+  it.skip('an app restart keeps the output of the earlier run', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'streamscope-e2e-restart-'));
+    try {
+      const first = await startWebHostProcess({ config: quickWindows(500), dataDir });
+      await expect.poll(() => lineCount(first.outputFile), POLL).toBeGreaterThan(5);
+      await first.stop();
+      const before = await lineCount(first.outputFile);
+      const second = await startWebHostProcess({ config: quickWindows(500), dataDir });
+      try {
+        await expect.poll(() => lineCount(second.outputFile), POLL).toBeGreaterThan(before); // appended, not restarted
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   }, T);
 });

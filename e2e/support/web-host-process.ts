@@ -26,11 +26,14 @@ export interface StartOptions {
   config?: Record<string, unknown>;
   /** Give up waiting for the URL after this long, ms (default 60 s). */
   startTimeoutMs?: number;
+  /** Use this data dir (an app restart) instead of a new temporary one; it is then not deleted on stop. */
+  dataDir?: string;
 }
 
 /** Start a web host; rejects with its output when it exits or prints no URL in time. */
 export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebHostProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'streamscope-e2e-'));
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'streamscope-e2e-')));
   const args = ['--import', 'tsx', join(ROOT, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--no-metrics', '--renderer-dir', join(ROOT, 'out/renderer')];
   if (opts.config) {
     const file = join(dataDir, 'config.json');
@@ -70,7 +73,7 @@ export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebH
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
