@@ -46,6 +46,7 @@ describe('throttled demo sink', () => {
       maxOutOfOrdernessMs: 0,
       sinks: [{ type: 'throttled', resultsPerSec: 200 }],
       queues: { sink: { maxEvents: 2000, policy: 'block' } },
+      metrics: false,
     });
     await p.start();
     try {

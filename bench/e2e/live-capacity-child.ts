@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     maxOutOfOrdernessMs: 1000,
     sinks: [],
     queues: { ingress: { maxEvents: 100_000, policy: 'block' } },
+    metrics: false,
   });
   await p.start();
   await new Promise((r) => setTimeout(r, warmupMs));
