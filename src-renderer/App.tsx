@@ -3,6 +3,7 @@ import { AlertChart } from './components/AlertChart';
 import { ControlPanel } from './components/ControlPanel';
 import { Messages } from './components/Messages';
 import { MetricTiles } from './components/MetricTiles';
+import { PipelineGraph } from './components/PipelineGraph';
 import { BackpressureChart, QueueDepthChart } from './components/QueueChart';
 import { QueueBars } from './components/QueueBars';
 import { ResultsTable } from './components/ResultsTable';
@@ -38,6 +39,7 @@ export function App() {
         <main className="dashboard">
           <FrozenBanner />
           <MetricTiles />
+          <PipelineGraph />
           <QueueBars />
           <div className="chart-grid">
             <ThroughputChart />

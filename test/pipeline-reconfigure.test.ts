@@ -87,11 +87,17 @@ describe('planChange', () => {
   const base = parseConfig({ source: { type: 'sim', rateEventsPerSec: 100 }, window: 'tumbling:1s', sinks: [], metrics: false });
   const with_ = (patch: Record<string, unknown>) => parseConfig({ ...base, ...patch });
 
-  it('a rate change of the simulated source is applied in place when the source can, else it is a switch', () => {
-    const next = with_({ source: { ...base.source, rateEventsPerSec: 500 } });
-    expect(planChange(base, next, true)).toEqual({ operator: false, alertThreshold: false, rateEventsPerSec: 500, switchSource: false });
+  it('a load change of the simulated source (rate, keys, jitter, malformed) is applied in place when the source can, else it is a switch', () => {
+    const next = with_({ source: { ...base.source, rateEventsPerSec: 500, sensors: 3, jitterMs: 40, malformedRate: 0.25 } });
+    expect(planChange(base, next, true)).toEqual({
+      operator: false,
+      alertThreshold: false,
+      simLoad: { rateEventsPerSec: 500, sensors: 3, jitterMs: 40, malformedRate: 0.25 },
+      switchSource: false,
+    });
     expect(planChange(base, next, false)).toEqual({ operator: false, alertThreshold: false, switchSource: true });
-    expect(planChange(base, with_({ source: { ...base.source, sensors: 3 } }), true).switchSource).toBe(true);
+    expect(planChange(base, with_({ source: { ...base.source, seed: 7 } }), true)).toMatchObject({ switchSource: true });
+    expect(planChange(base, with_({ source: { type: 'file', path: 'x.jsonl' } }), true)).toMatchObject({ switchSource: true });
   });
 
   it('window or time settings rebuild the operator; the threshold alone does not', () => {

@@ -29,7 +29,7 @@ export interface BenchOptions {
 
 /** Usage text. */
 export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
-  [--memory-events N] [--duckdb-events N] [--skip contenders,process,duckdb,http,memory,renderer,checkpoint] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+  [--memory-events N] [--duckdb-events N] [--skip contenders,process,duckdb,http,live,memory,renderer,checkpoint] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseBenchOptions(argv: string[]): BenchOptions {

@@ -21,6 +21,7 @@ import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
 import type { AppConfigShape, SinkEntry } from './config-shape';
 import { defaultPipelineInput, outputPath } from './default-config';
 import { FrameBuilder } from './frame-builder';
+import { RecentHistory } from './history/recent-history';
 import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
 import type { PipelinePort } from './pipeline-port';
 import { isPortFree } from './port-probe';
@@ -102,6 +103,8 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private unhook: Array<() => void> = [];
   private sideOutputsHooked = false;
   private readonly subscribers = new Map<FrameSubscriber, FrameBuilder>();
+  /** What a new subscriber (a reload, a second window) gets at once. */
+  private readonly history = new RecentHistory();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Commands run one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -154,7 +157,9 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   /** Register a frame subscriber; frames start on the next tick. Returns unsubscribe. */
   subscribe(sub: FrameSubscriber): () => void {
-    this.subscribers.set(sub, new FrameBuilder());
+    const builder = new FrameBuilder();
+    this.history.seed(builder);
+    this.subscribers.set(sub, builder);
     this.ensureTimer();
     return () => {
       this.subscribers.delete(sub);
@@ -297,6 +302,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     this.sideOutputsHooked = false;
     this.unhook = [
       p.onResults((batch) => {
+        this.history.addResults(batch);
         for (const b of this.subscribers.values()) b.addResults(batch);
       }),
       p.onLog((line) => this.forwardLog(line)),
@@ -312,9 +318,11 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     try {
       this.unhook.push(
         p.onLate((batch) => {
+          this.history.addLate(batch);
           for (const b of this.subscribers.values()) b.addLate(batch);
         }),
         p.onDeadLetter((batch) => {
+          this.history.addDeadLetters(batch);
           for (const b of this.subscribers.values()) b.addDeadLetters(batch);
         }),
       );
@@ -330,6 +338,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   private forwardLog(line: LogLine): void {
     this.opts.log?.(line);
+    this.history.addLog(line);
     for (const b of this.subscribers.values()) b.addLog(line);
   }
 
@@ -362,6 +371,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings(this.pipeline.config)), transport: this.opts.transport };
       this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
     }
+    this.history.addMetrics(metrics);
     for (const [sub, builder] of this.subscribers) {
       try {
         if (sub.canSend && !sub.canSend()) continue;

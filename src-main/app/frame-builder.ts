@@ -23,6 +23,7 @@ export class FrameBuilder {
   private readonly logs: RingBuffer<LogLine>;
   private seq = 0;
   private lastStatusJson: string | null = null;
+  private history: MetricsSnapshot[] | null = null;
 
   constructor(caps: FrameCaps = FRAME_CAPS) {
     this.results = new RingBuffer(caps.results);
@@ -42,6 +43,11 @@ export class FrameBuilder {
   }
   addLog(line: LogLine): void {
     this.logs.pushAll([line]);
+  }
+
+  /** Chart samples from before this subscriber, sent once with its next frame (oldest first). */
+  setHistory(metrics: MetricsSnapshot[]): void {
+    this.history = metrics.length > 0 ? metrics : null;
   }
 
   /** Results waiting for the next frame. */
@@ -64,6 +70,10 @@ export class FrameBuilder {
       deadLetters: this.deadLetters.drain().items,
       logs: this.logs.drain().items,
     };
+    if (this.history !== null) {
+      frame.history = this.history;
+      this.history = null;
+    }
     const json = JSON.stringify(status);
     if (json !== this.lastStatusJson) {
       frame.status = status;

@@ -53,23 +53,36 @@ export class SinkSet {
 
   /**
    * Makes the configured sinks exactly `wanted`: sinks not wanted any more are closed (after
-   * delivering what they hold), new ones are built and started. New sinks are acquired first: if one
-   * cannot start (port in use, bad path), the ones acquired so far are closed again, nothing else
-   * changes, and the error is rethrown, so the running set always matches one configuration.
+   * delivering what they hold), new ones are built and started. A changed entry whose running sink
+   * accepts it live (`retune`, same type) is applied in place instead, keeping the sink's queue and
+   * what it holds. New sinks are acquired first: if one cannot start (port in use, bad path), the ones
+   * acquired so far are closed again, retuned sinks get their old entry back, nothing else changes,
+   * and the error is rethrown, so the running set always matches one configuration.
    * @throws Error from the sink that could not start.
    */
   async reconcile(wanted: readonly SinkConfig[], queue: SinkQueueConfig): Promise<void> {
     const wantedKeys = new Set(wanted.map(keyOf));
     const acquired: RunningSink[] = [];
+    const retuned: Array<{ r: RunningSink; config: SinkConfig }> = [];
     try {
       for (const config of wanted) {
         const key = keyOf(config);
-        if (this.configured.some((r) => r.key === key) || acquired.some((r) => r.key === key)) continue;
-        acquired.push(await this.acquire(config, queue));
+        if (this.configured.some((r) => r.key === key) || acquired.some((r) => r.key === key) || retuned.some((t) => keyOf(t.config) === key)) continue;
+        const r = this.configured.find(
+          (x) => x.config.type === config.type && !wantedKeys.has(x.key) && !retuned.some((t) => t.r === x) && x.stage.sink.retune !== undefined,
+        );
+        if (r?.stage.sink.retune?.(config) === true) retuned.push({ r, config });
+        else acquired.push(await this.acquire(config, queue));
       }
     } catch (e) {
+      for (const { r } of retuned) r.stage.sink.retune?.(r.config);
       await Promise.all(acquired.map((r) => r.stage.close()));
       throw e;
+    }
+    for (const { r, config } of retuned) {
+      r.key = keyOf(config);
+      r.config = config;
+      this.deps.log('info', `sink ${r.stage.sink.name} retuned; its queue kept`);
     }
     for (const r of [...this.configured]) {
       if (wantedKeys.has(r.key)) continue;
