@@ -3,7 +3,7 @@
  * app restart keeps earlier output; the Window kind and Source selects do not apply while the user
  * arrows through them (only on Enter, click or blur).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -77,9 +77,12 @@ describe('reload and keyboard', () => {
       await expect.poll(() => lineCount(first.outputFile), POLL).toBeGreaterThan(5);
       await first.stop();
       const before = await lineCount(first.outputFile);
+      const earlier = await readFile(first.outputFile, 'utf8');
       const second = await startWebHostProcess({ config: quickWindows(500), dataDir });
       try {
-        await expect.poll(() => lineCount(second.outputFile), POLL).toBeGreaterThan(before); // appended, not restarted
+        await expect.poll(() => lineCount(second.outputFile), POLL).toBeGreaterThan(before);
+        // Appended, not restarted: the earlier run's lines are still the file's first lines, byte for byte.
+        expect((await readFile(second.outputFile, 'utf8')).startsWith(earlier)).toBe(true);
       } finally {
         await second.stop();
       }
