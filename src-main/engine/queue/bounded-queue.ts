@@ -15,6 +15,7 @@
  * consumer reported being busy, in ms per second of processing time.
  */
 import { QUEUE_POLICIES, type QueuePolicy, type QueueSnapshot } from '../../../src-shared/types';
+import { systemClock } from '../time/clock';
 import { LoadMeter, clamp } from './load-meter';
 
 /** Why events were dropped by a queue (a metric label value). */
@@ -27,7 +28,7 @@ export interface BoundedQueueOptions {
   /** Capacity in events (>= 1). */
   maxEvents: number;
   policy: QueuePolicy;
-  /** Processing-time clock, ms since epoch (default `Date.now`); inject for tests. */
+  /** Processing-time clock, ms since epoch (default the system Clock's `now`); pipelines pass their Clock's. */
   now?: () => number;
   /** Called after events were dropped by a drop policy, with the number of events dropped. */
   onDrop?: (n: number, reason: QueueDropReason) => void;
@@ -91,7 +92,7 @@ export class BoundedQueue<T> implements MeteredQueue {
   /** @throws Error when `maxEvents` is not an integer >= 1 or the policy is unknown. */
   constructor(opts: BoundedQueueOptions) {
     this.name = opts.name;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => systemClock.now());
     this.onDrop = opts.onDrop;
     this._capacity = checkCapacity(opts.name, opts.maxEvents);
     this._policy = checkPolicy(opts.name, opts.policy);
