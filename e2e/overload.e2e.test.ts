@@ -106,7 +106,10 @@ describe('overload and recovery, as a user drives it', () => {
     const speed = page.getByLabel('Slow sink speed (results/s)', { exact: true });
     await speed.fill('50');
     await speed.press('Enter');
-    await page.getByLabel('Slow demo sink', { exact: true }).check();
+    const hostSlowSink = () => app!.frames.findLast((f) => f.status)?.status?.config.sinks.find((x) => x.name === 'throttled');
+    // A controlled box: it shows the host's state once the host confirmed (check() would demand it at once).
+    await page.getByLabel('Slow demo sink', { exact: true }).click();
+    await expect.poll(() => hostSlowSink()?.enabled, CONFIRM).toBe(true);
     await expect.poll(() => slowQueue()?.peakDepthEvents ?? 0, CONFIRM).toBe(2000);
     const graph = page.getByTestId('pipeline-graph');
     await expect.poll(() => graph.getAttribute('data-bottleneck'), CONFIRM).toBe('sink-throttled');
@@ -117,7 +120,7 @@ describe('overload and recovery, as a user drives it', () => {
 
     await speed.fill('10000000');
     await speed.press('Enter');
-    await expect.poll(() => app!.frames.findLast((f) => f.status)?.status?.config.sinks.find((x) => x.name === 'throttled')?.options.resultsPerSec, CONFIRM).toBe(10_000_000);
+    await expect.poll(() => hostSlowSink()?.options.resultsPerSec, CONFIRM).toBe(10_000_000);
     await expect.poll(() => { const q = slowQueue(); return !!q && q.depthEvents < 2000 && q.busyMsPerSec < 500; }, WITHIN_5_S).toBe(true);
   }, T);
 });
