@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dir = join(tmpdir(), `streamscope-bench-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts', 'bench/duckdb/duckdb-child.ts', 'bench/duckdb/parse-child.ts', 'bench/whatif-child.ts']);
+  const { launcher, how } = await prepareLaunchers(['bench/contender.ts', 'bench/memory-child.ts', 'bench/e2e/http-child.ts', 'bench/duckdb/duckdb-child.ts', 'bench/duckdb/parse-child.ts', 'bench/whatif-child.ts', 'bench/e2e/live-capacity-child.ts']);
   log(`streamscope bench (${opts.quick ? 'quick' : 'full'}): ${opts.events.toLocaleString('en')} events, ${opts.rounds} rounds; children via ${how}; workload files in ${dir}`);
 
   const rows: BenchRowReport[] = [];
@@ -146,6 +146,29 @@ async function main(): Promise<void> {
         error: runs.find((r) => !r.ok)?.error,
         note: `${httpSpec.events.toLocaleString('en')} events, NDJSON bodies of 20,000 lines, in order on 1 keep-alive connection, client in another process; server RSS`,
       });
+    }
+
+    // 3b. Live capacity: what the app's pipeline sustains with the sim asking 100 M events/s.
+    if (!opts.skip.has('live')) {
+      for (const keys of [10, 10_000, 1_000_000]) {
+        const r = await runChild([...launcher('bench/e2e/live-capacity-child.ts'), '--keys', String(keys), '--measure-ms', String(opts.quick ? 3000 : 5000)], {
+          timeoutMs: opts.childTimeoutMs,
+          cwd: ROOT,
+        });
+        log(`  live capacity, ${keys} keys: ${r.ok ? `${fmtRate(r.eventsPerSec ?? null)} ev/s (${r.note})` : `FAILED ${r.error}`}`);
+        rows.push({
+          name: 'streamscope live (app pipeline, sim at 100 M/s)',
+          workload: 'live capacity: tumbling 5 s, block ingress 100k',
+          keys,
+          eventsPerSec: r.ok ? r.eventsPerSec ?? null : null,
+          peakRssMB: r.maxRssMB ?? null,
+          ratioToNaive: null,
+          ratioToFloor: null,
+          ok: r.ok,
+          error: r.ok ? undefined : r.error,
+          note: r.ok ? `events processed per second of wall time, generation included; ${r.note}` : undefined,
+        });
+      }
     }
 
     // 4. Memory: N events of one key in one window.

@@ -4,6 +4,7 @@ import { CheckpointsPanel } from './components/CheckpointsPanel';
 import { ControlPanel } from './components/ControlPanel';
 import { Messages } from './components/Messages';
 import { MetricTiles } from './components/MetricTiles';
+import { PipelineGraph } from './components/PipelineGraph';
 import { BackpressureChart, QueueDepthChart } from './components/QueueChart';
 import { QueueBars } from './components/QueueBars';
 import { ResultsTable } from './components/ResultsTable';
@@ -40,6 +41,7 @@ export function App() {
         <main className="dashboard">
           <FrozenBanner />
           <MetricTiles />
+          <PipelineGraph />
           <QueueBars />
           <CheckpointsPanel />
           <WhatIfPanel />

@@ -21,7 +21,7 @@ import type {
 export const PROTOCOL_VERSION = 1;
 
 /** Upper bound of the events/s slider and of `setRate`. */
-export const MAX_RATE_EVENTS_PER_SEC = 1_000_000;
+export const MAX_RATE_EVENTS_PER_SEC = 100_000_000;
 
 /** Caps of one frame: the host never sends more than these per frame (the rest is counted). */
 export const FRAME_CAPS = { results: 500, late: 100, deadLetters: 100, logs: 100 } as const;
@@ -73,7 +73,7 @@ export const sourceTypeSchema = z.enum(['sim', 'system', 'file', 'mqtt', 'nats',
 export type SourceType = z.infer<typeof sourceTypeSchema>;
 
 /** The sink names the UI can toggle and configure. */
-export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket']);
+export const sinkNameSchema = z.enum(['console', 'file', 'webhook', 'websocket', 'throttled']);
 export type SinkName = z.infer<typeof sinkNameSchema>;
 
 /** The settings of a what-if run (durations in ms). */
@@ -95,7 +95,7 @@ export const commandSchema = z.discriminatedUnion('type', [
   z
     .object({
       type: z.literal('setRate'),
-      /** Events per second produced by the simulated source, 1..1,000,000. */
+      /** Events per second produced by the simulated source, 1..MAX_RATE_EVENTS_PER_SEC. */
       rateEventsPerSec: z.number().finite().min(1).max(MAX_RATE_EVENTS_PER_SEC),
     })
     .strict(),
@@ -115,6 +115,19 @@ export const commandSchema = z.discriminatedUnion('type', [
       enabled: z.boolean(),
       /** Sink-specific options (url, port, path, …), merged into the sink's config by the host. */
       options: z.record(z.string(), z.unknown()).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      type: z.literal('setTiming'),
+      /** Event time (the events' timestamps) or processing time (arrival). */
+      timeMode: z.enum(['event', 'processing']).optional(),
+      /** Watermark delay behind the largest event time seen, ms. */
+      maxOutOfOrdernessMs: z.number().int().min(0).max(86_400_000).optional(),
+      /** How long a fired window still accepts late events (and re-emits), ms. */
+      allowedLatenessMs: z.number().int().min(0).max(86_400_000).optional(),
+      /** Advance the watermark after this long without input, ms (0 = never). */
+      idleTimeoutMs: z.number().int().min(0).max(86_400_000).optional(),
     })
     .strict(),
   z
@@ -154,6 +167,14 @@ export interface UiSink {
   options: Record<string, unknown>;
 }
 
+/** Event-time settings of the pipeline, ms. */
+export interface UiTiming {
+  timeMode: 'event' | 'processing';
+  maxOutOfOrdernessMs: number;
+  allowedLatenessMs: number;
+  idleTimeoutMs: number;
+}
+
 /** The renderer-facing subset of the pipeline config. */
 export interface UiConfig {
   /** The current source: `type` plus its options. */
@@ -162,6 +183,8 @@ export interface UiConfig {
   rateEventsPerSec: number | null;
   window: WindowSpec;
   alertThreshold: number;
+  /** Event-time settings, as the CLI has them (ms). */
+  timing: UiTiming;
   sinks: UiSink[];
   queues: {
     ingress: { maxEvents: number; policy: QueuePolicy };
@@ -225,6 +248,13 @@ export interface Frame {
   whatIfContext?: { history: HistorySummary; current: WhatIfSettings };
   /** Present when the what-if state changed since the last frame (and in the first frame). */
   whatIf?: WhatIfState;
+  /**
+   * Only in a subscriber's first frame: the host's recent chart samples (metrics snapshots, oldest
+   * first, at most one per 500 ms over the last ~5 min), so a reload or a second window starts with
+   * the charts the first one had. That frame's results, late events, dead letters and logs carry
+   * the host's recent ones too.
+   */
+  history?: MetricsSnapshot[];
 }
 
 /** Result of choosing an input file in the native open dialog (Electron). */

@@ -28,7 +28,7 @@ describe('commandSchema', () => {
       { type: 'explode' },
       { type: 'start', extra: 1 },
       { type: 'setRate', rateEventsPerSec: 0 },
-      { type: 'setRate', rateEventsPerSec: 1_000_001 },
+      { type: 'setRate', rateEventsPerSec: 100_000_001 },
       { type: 'setRate', rateEventsPerSec: Number.NaN },
       { type: 'setRate', rateEventsPerSec: '100' },
       { type: 'setWindow', window: { kind: 'tumbling', sizeMs: 0 } },

@@ -56,18 +56,19 @@ describe('AppController commands', () => {
       ['file', true],
       ['webhook', false],
       ['websocket', false],
+      ['throttled', false],
     ]);
     expect(await readFile(join(dataDir, 'output.jsonl'), 'utf8')).toBe('old\n');
   });
 
   it('rejects invalid commands with a clear reason and never throws', async () => {
     await controller.init();
-    for (const bad of [null, 42, 'start', { type: 'nope' }, { type: 'setRate', rateEventsPerSec: 0 }, { type: 'setRate', rateEventsPerSec: 2e6 }]) {
+    for (const bad of [null, 42, 'start', { type: 'nope' }, { type: 'setRate', rateEventsPerSec: 0 }, { type: 'setRate', rateEventsPerSec: 2e8 }]) {
       const reply = await controller.command(bad);
       expect(reply.ok).toBe(false);
       if (!reply.ok) expect(reply.error).toMatch(/invalid command/);
     }
-    const r = await controller.command({ type: 'setRate', rateEventsPerSec: 2e6 });
+    const r = await controller.command({ type: 'setRate', rateEventsPerSec: 2e8 });
     expect(!r.ok && r.error).toMatch(/rateEventsPerSec/);
     expect(pipelines[0].reconfigures).toEqual([]);
   });
@@ -81,6 +82,10 @@ describe('AppController commands', () => {
     expect(p.config.window).toEqual({ kind: 'hopping', sizeMs: 2000, slideMs: 500 });
     await controller.command({ type: 'setAlertThreshold', alertThreshold: 42 });
     expect(p.config.alertThreshold).toBe(42);
+    const t = await controller.command({ type: 'setTiming', timeMode: 'processing', maxOutOfOrdernessMs: 3000, allowedLatenessMs: 500, idleTimeoutMs: 0 });
+    expect(t.ok && t.status.config.timing).toEqual({ timeMode: 'processing', maxOutOfOrdernessMs: 3000, allowedLatenessMs: 500, idleTimeoutMs: 0 });
+    const none = await controller.command({ type: 'setTiming' });
+    expect(!none.ok && none.error).toMatch(/give at least one/);
     const reply = await controller.command({ type: 'setSink', sink: 'file', enabled: false });
     expect(reply.ok && reply.status.config.sinks.find((s) => s.name === 'file')?.enabled).toBe(false);
     // the engine runs exactly the enabled sinks (no `enabled` field); the app keeps the settings
@@ -98,6 +103,7 @@ describe('AppController commands', () => {
       ['file', true],
       ['webhook', true],
       ['websocket', false],
+      ['throttled', false],
     ]);
     await controller.command({ type: 'setQueue', queue: 'sink', policy: 'drop-oldest' });
     expect(p.config.queues.sink.policy).toBe('drop-oldest');

@@ -28,7 +28,7 @@ describe('RingBuffer', () => {
 
 describe('FrameBuilder', () => {
   const stub = new StubPipeline({ source: { type: 'sim' }, window: { kind: 'tumbling', sizeMs: 5000 }, alertThreshold: 80, sinks: [], metrics: false });
-  const status: AppStatus = { state: 'running', transport: 'web', config: { source: { type: 'sim' }, rateEventsPerSec: 1, window: { kind: 'tumbling', sizeMs: 5000 }, alertThreshold: 80, sinks: [], queues: stub.config.queues } };
+  const status: AppStatus = { state: 'running', transport: 'web', config: { source: { type: 'sim' }, rateEventsPerSec: 1, window: { kind: 'tumbling', sizeMs: 5000 }, alertThreshold: 80, timing: { timeMode: 'event', maxOutOfOrdernessMs: 0, allowedLatenessMs: 0, idleTimeoutMs: 0 }, sinks: [], queues: stub.config.queues } };
 
   it('caps results per frame, counts the skipped ones, numbers frames', () => {
     const b = new FrameBuilder({ results: 3, late: 2, deadLetters: 2, logs: 2 });

@@ -157,6 +157,33 @@ describe('streamscope process', () => {
     expect(lines(stderr).length).toBe(1);
   });
 
+  it('exits 1 and says why when every record was rejected (a wrong format or mapping is not a success)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'streamscope-rejected-'));
+    const input = join(dir, 'bad.jsonl');
+    writeFileSync(input, 'not json\n{"a":1}\n');
+    const { code, stderr } = await cli(['process', '--input', input, '--output', join(dir, 'out.jsonl'), '--window', 'tumbling:1s', '--dead-letter', join(dir, 'dead.jsonl')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/every record was rejected \(2\)/);
+  });
+
+  it('a negative --rate says what is wrong with it, not "ambiguous"', async () => {
+    const { code, stderr } = await cli(['run', '--rate', '-5']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/rateEventsPerSec.*-5/);
+    expect(stderr).not.toMatch(/ambiguous/);
+  });
+
+  it('partition: one JSON line per key with its FNV-1a partition and subject, for publishers in any language', async () => {
+    // Reference values: FNV-1a 32-bit, "a" = 0xe40c292c, "foobar" = 0xbf9cf968 (the published test vectors).
+    const { code, stdout } = await cli(['partition', '--count', '3', '--subjects', 'sensors.>', 'a', 'foobar']);
+    expect(code).toBe(0);
+    expect(lines(stdout).map((l) => JSON.parse(l))).toEqual([
+      { key: 'a', partition: 0xe40c292c % 3, subject: `sensors.${0xe40c292c % 3}` },
+      { key: 'foobar', partition: 0xbf9cf968 % 3, subject: `sensors.${0xbf9cf968 % 3}` },
+    ]);
+    expect((await cli(['partition', '--count', '0', 'a'])).code).toBe(2);
+  });
+
   it('a missing input file is one clear line and exit code 2', async () => {
     const { code, stderr } = await cli(['process', '--input', '/nonexistent/file.jsonl', '--window', 'tumbling:5s']);
     expect(code).toBe(2);

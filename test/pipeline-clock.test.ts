@@ -4,8 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StreamEvent, WindowResult } from '../src-shared/types';
+import { parseConfig } from '../src-main/engine/config';
+import { EngineMetrics } from '../src-main/engine/metrics/engine-metrics';
 import { Pipeline } from '../src-main/engine/pipeline';
+import { BoundedQueue } from '../src-main/engine/queue/bounded-queue';
+import { OperatorLoop } from '../src-main/engine/stages/operator-loop';
 import { VirtualClock } from '../src-main/engine/time/clock';
+import { createWindowOperator } from '../src-main/engine/windows/create-operator';
 import { tickWatermark } from '../src-main/engine/stages/watermark-driver';
 import { PushSource } from './support/push-source';
 
@@ -124,31 +129,50 @@ describe('Pipeline on a virtual clock', () => {
     expect(results.map((r) => [r.windowStart, r.count])).toEqual([[T0, 3], [T0 + 10_000, 1]]);
   });
 
-  it('operator loop: yields to I/O once a stretch of work exceeds 20 ms of the clock', async () => {
-    class CountingClock extends VirtualClock {
+  it('operator loop: yields to I/O once 20 ms of busy time passed since the last yield; idle time owes no yield', async () => {
+    /** Counts yields; `extra` is work time (ms) the monotonic clock has run through besides advance(). */
+    class WorkClock extends VirtualClock {
       yields = 0;
+      extra = 0;
       override yieldToIo(): Promise<void> {
         this.yields++;
         return super.yieldToIo();
       }
+      override monotonicMs(): number {
+        return super.monotonicMs() + this.extra;
+      }
     }
-    const clock = new CountingClock(T0);
-    const { p, source } = startPipeline({ window: 'tumbling:10s' }, clock);
-    await p.start();
-    await source.push([ev('a', T0, 1)]);
-    await source.push([ev('a', T0 + 1, 1)]);
-    await settle(clock);
-    const before = clock.yields;
-    // Work takes no virtual time: no yield is owed.
-    await source.push([ev('a', T0 + 2, 1)]);
-    await settle(clock);
-    expect(clock.yields - before).toBe(5); // only settle()'s own yields
-    clock.advance(21); // 21 ms of work since the last yield: the next batch yields first
-    const mid = clock.yields;
-    await source.push([ev('a', T0 + 3, 1)]);
-    await settle(clock);
-    expect(clock.yields - mid).toBe(6);
-    await p.stop();
+    const clock = new WorkClock(T0);
+    let workMsPerBatch = 0;
+    const ingress = new BoundedQueue<StreamEvent>({ name: 'ingress', maxEvents: 100, policy: 'block', now: () => clock.now() });
+    const { window } = parseConfig({ window: 'tumbling:10s', sinks: [], metrics: false });
+    const loop = new OperatorLoop({
+      ingress,
+      clock,
+      metrics: new EngineMetrics({ now: () => clock.now() }),
+      buildOperator: () => createWindowOperator({ window, maxOutOfOrdernessMs: 0, allowedLatenessMs: 0, alertThreshold: 80, now: () => clock.now() }),
+      processingTime: () => false,
+      // Publishing is part of a batch's work: here it is where the batch's work time passes.
+      publish: () => void (clock.extra += workMsPerBatch),
+    });
+    loop.start();
+    /** Yields the loop made for one batch (settle()'s own 5 yields not counted). */
+    const yieldsFor = async (e: StreamEvent): Promise<number> => {
+      const before = clock.yields;
+      await ingress.put([e]);
+      await settle(clock);
+      return clock.yields - before - 5;
+    };
+    expect(await yieldsFor(ev('a', T0, 1))).toBe(0);
+    clock.advance(1000); // a second idle: wall time, no work
+    expect(await yieldsFor(ev('a', T0 + 1, 1))).toBe(0);
+    workMsPerBatch = 15;
+    expect(await yieldsFor(ev('a', T0 + 2, 1))).toBe(0); // 15 ms of work since the last yield
+    expect(await yieldsFor(ev('a', T0 + 3, 1))).toBe(0); // 30 ms: the yield is owed before the next batch
+    expect(await yieldsFor(ev('a', T0 + 4, 1))).toBe(1);
+    expect(await yieldsFor(ev('a', T0 + 5, 1))).toBe(0); // counted afresh: 15 + 15 ms
+    ingress.close();
+    await loop.stopped();
   });
 
   it('operator loop barrier: no batch is processed while a barrier runs; a batch taken meanwhile is held', async () => {

@@ -11,9 +11,13 @@ import type { WindowResult } from '../src-shared/types';
 import type { Sink } from '../src-main/engine/component';
 import { parseConfig } from '../src-main/engine/config';
 import { Pipeline } from '../src-main/engine/pipeline';
+import { EngineMetrics } from '../src-main/engine/metrics/engine-metrics';
+import type { ThrottledSink } from '../src-main/engine/sinks/throttled-sink';
 import { planChange } from '../src-main/engine/stages/config-change';
-import { VirtualClock } from '../src-main/engine/time/clock';
+import { SinkSet } from '../src-main/engine/stages/sink-set';
+import { systemClock, VirtualClock } from '../src-main/engine/time/clock';
 import { PushSource } from './support/push-source';
+import { windowResult } from './support/window-result';
 
 const T0 = Date.UTC(2026, 0, 1);
 
@@ -123,11 +127,17 @@ describe('planChange', () => {
   const base = parseConfig({ source: { type: 'sim', rateEventsPerSec: 100 }, window: 'tumbling:1s', sinks: [], metrics: false });
   const with_ = (patch: Record<string, unknown>) => parseConfig({ ...base, ...patch });
 
-  it('a rate change of the simulated source is applied in place when the source can, else it is a switch', () => {
-    const next = with_({ source: { ...base.source, rateEventsPerSec: 500 } });
-    expect(planChange(base, next, true)).toEqual({ operator: false, alertThreshold: false, rateEventsPerSec: 500, switchSource: false });
+  it('a load change of the simulated source (rate, keys, jitter, malformed) is applied in place when the source can, else it is a switch', () => {
+    const next = with_({ source: { ...base.source, rateEventsPerSec: 500, sensors: 3, jitterMs: 40, malformedRate: 0.25 } });
+    expect(planChange(base, next, true)).toEqual({
+      operator: false,
+      alertThreshold: false,
+      simLoad: { rateEventsPerSec: 500, sensors: 3, jitterMs: 40, malformedRate: 0.25 },
+      switchSource: false,
+    });
     expect(planChange(base, next, false)).toEqual({ operator: false, alertThreshold: false, switchSource: true });
-    expect(planChange(base, with_({ source: { ...base.source, sensors: 3 } }), true).switchSource).toBe(true);
+    expect(planChange(base, with_({ source: { ...base.source, seed: 7 } }), true)).toMatchObject({ switchSource: true });
+    expect(planChange(base, with_({ source: { type: 'file', path: 'x.jsonl' } }), true)).toMatchObject({ switchSource: true });
   });
 
   it('window or time settings rebuild the operator; the threshold alone does not', () => {
@@ -136,4 +146,40 @@ describe('planChange', () => {
     expect(planChange(base, with_({ alertThreshold: 5 }), true)).toEqual({ operator: false, alertThreshold: true, switchSource: false });
     expect(planChange(base, base, true)).toEqual({ operator: false, alertThreshold: false, switchSource: false });
   });
+});
+
+describe('SinkSet.reconcile: a changed entry its sink accepts live is retuned in place', () => {
+  const log = () => {};
+  const results = (n: number): WindowResult[] => Array.from({ length: n }, (_, i) => windowResult(`k${i}`, T0));
+
+  it('the throttled sink keeps its stage and what its queue holds; a refused change gives it its old entry back', async () => {
+    const set = new SinkSet({ metrics: new EngineMetrics(), clock: systemClock, log });
+    const queue = { maxEvents: 100, policy: 'block' as const };
+    const slow = { type: 'throttled' as const, resultsPerSec: 1, latencyMsPerBatch: 0 };
+    await set.reconcile([slow], queue);
+    const [stage] = set.stages;
+    set.offer(results(50)); // the idle pump takes these whole and writes them slowly
+    await new Promise((r) => setImmediate(r));
+    set.offer(results(5)); // these wait in the queue
+    expect(stage.queue.depth).toBe(5);
+
+    const fast = { ...slow, resultsPerSec: 1e8 };
+    await set.reconcile([fast], queue);
+    expect(set.stages).toEqual([stage]); // the same stage: not closed and replaced
+    expect(stage.queue.depth).toBe(5);
+    expect(set.configs).toEqual([fast]);
+
+    const busy = await listen();
+    servers.push(busy);
+    const port = (busy.address() as { port: number }).port;
+    await expect(
+      set.reconcile([{ ...slow, resultsPerSec: 7 }, { type: 'websocket', host: '127.0.0.1', port }] as never, queue),
+    ).rejects.toThrow(/cannot listen|EADDRINUSE/);
+    expect(set.configs).toEqual([fast]);
+    expect(set.stages).toEqual([stage]);
+    // The speed in force is the fast one again, not the refused change's 7/s.
+    expect((stage.sink as unknown as { resultsPerSec: number }).resultsPerSec).toBe(1e8);
+    await set.closeAll();
+    expect((stage.sink as ThrottledSink).takenResults).toBe(55);
+  }, 30_000);
 });

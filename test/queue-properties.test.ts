@@ -17,7 +17,7 @@ const flushMicrotasks = async () => {
 const policies: QueuePolicy[] = ['block', 'drop-newest', 'drop-oldest'];
 
 describe.each(policies)('BoundedQueue properties under %s', (policy) => {
-  it('delivered + dropped == offered; depth bounded; FIFO order; block releases exactly below capacity', async () => {
+  it('delivered + dropped == offered; depth never above capacity; sheds only when full; FIFO order; block releases exactly below capacity', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 80 }), async (capacity, ops) => {
         let onDropTotal = 0;
@@ -36,19 +36,23 @@ describe.each(policies)('BoundedQueue properties under %s', (policy) => {
             const batch = Array.from({ length: op.size }, () => next++);
             offered += batch.length;
             const depthBefore = q.depth;
+            const droppedBefore = q.droppedEvents;
             const r = q.put(batch);
+            const droppedNow = q.droppedEvents - droppedBefore;
             if (r instanceof Promise) {
               const state = { released: false };
               void r.then(() => (state.released = true));
               blocked = state;
               expect(policy).toBe('block');
             }
+            expect(q.depth).toBeLessThanOrEqual(capacity);
             if (policy === 'block') {
               // The producer only puts when not blocked, i.e. depth < capacity before the put.
               expect(depthBefore).toBeLessThan(capacity);
-              expect(q.depth).toBeLessThanOrEqual(capacity - 1 + batch.length);
             } else {
-              expect(q.depth).toBeLessThanOrEqual(capacity);
+              // A drop policy sheds exactly what did not fit in the room left, and leaves the queue full.
+              expect(droppedNow).toBe(Math.max(0, batch.length - (capacity - depthBefore)));
+              if (droppedNow > 0) expect(q.depth).toBe(capacity);
             }
           } else {
             const b = q.tryTake();
@@ -97,11 +101,40 @@ describe.each(policies)('BoundedQueue properties under %s', (policy) => {
           await producer;
           expect(got.length + q.droppedEvents).toBe(next);
           for (let i = 1; i < got.length; i++) expect(got[i]).toBeGreaterThan(got[i - 1]);
-          const bound = policy === 'block' ? capacity - 1 + Math.max(0, ...sizes) : capacity;
-          expect(maxDepth).toBeLessThanOrEqual(bound);
+          expect(maxDepth).toBeLessThanOrEqual(capacity);
         },
       ),
       { numRuns: 100 },
+    );
+  });
+
+  it('a batch of any size offered to a consumer waiting on an empty queue is never shed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 100 }), async (capacity, size) => {
+        const q = new BoundedQueue<number>({ name: 'p', maxEvents: capacity, policy });
+        const taken = q.take();
+        const r = q.put(Array.from({ length: size }, (_, i) => i));
+        expect(r).toBeUndefined();
+        expect(q.droppedEvents).toBe(0);
+        expect(await taken).toHaveLength(size);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('a batch larger than the queue is admitted up to the room left, never dropped whole', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 60 }), (capacity, queued, size) => {
+        const q = new BoundedQueue<number>({ name: 'p', maxEvents: capacity, policy });
+        const pre = Math.min(queued, capacity);
+        if (pre > 0) q.put(Array.from({ length: pre }, (_, i) => -1 - i));
+        void q.put(Array.from({ length: size }, (_, i) => i));
+        expect(q.depth).toBe(Math.min(capacity, pre + size));
+        if (policy === 'drop-newest') expect(q.droppedEvents).toBe(Math.max(0, pre + size - capacity));
+        if (policy === 'drop-oldest') expect(q.droppedEvents).toBe(Math.max(0, pre + size - capacity));
+        if (policy === 'block') expect(q.droppedEvents).toBe(0);
+      }),
+      { numRuns: 300 },
     );
   });
 });

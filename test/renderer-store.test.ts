@@ -22,6 +22,7 @@ function status(over: Partial<AppStatus['config']> = {}, state: AppStatus['state
       rateEventsPerSec: 1000,
       window: { kind: 'tumbling', sizeMs: 1000 },
       alertThreshold: 80,
+      timing: { timeMode: 'event', maxOutOfOrdernessMs: 1000, allowedLatenessMs: 0, idleTimeoutMs: 2000 },
       sinks: [{ name: 'console', enabled: true, options: {} }],
       queues: { ingress: { maxEvents: 100, policy: 'block' }, sink: { maxEvents: 100, policy: 'block' } },
       ...over,

@@ -1,6 +1,6 @@
 /**
- * The sink stage: a burst larger than the sink queue is offered in capacity-sized chunks (so `block`
- * keeps memory within capacity + one chunk), a failed write is counted against that batch and the
+ * The sink stage: a burst larger than the sink queue is admitted up to the room left (under `block`
+ * the producer keeps the rest and waits; the depth never exceeds capacity), a failed write is counted against that batch and the
  * stage goes on, and a failing close is reported, never thrown.
  */
 import { describe, expect, it } from 'vitest';
@@ -38,26 +38,23 @@ function stage(sink: Sink, maxEvents: number, policy: 'block' | 'drop-oldest' = 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 describe('SinkStage', () => {
-  it('offers a burst larger than the queue in capacity-sized chunks, holding back the producer (block)', async () => {
+  it('a burst larger than the queue is admitted up to the room left, holding back the producer (block) with the rest', async () => {
     const g = gatedSink();
     const { s, metrics } = stage(g.sink, 10);
-    const offered = s.offer(burst(35));
-    expect(offered).toBeInstanceOf(Promise);
+    expect(s.offer(burst(1))).toBeUndefined(); // the idle pump takes it and is now busy writing
+    await tick();
+    expect(g.batches.map((b) => b.length)).toEqual([1]);
+    const offered = s.offer(burst(35).slice(1));
+    expect(offered).toBeInstanceOf(Promise); // 10 queued, 24 still with the producer
+    expect(s.queue.depth).toBe(10);
     let done = false;
     void (offered as Promise<void>).then(() => (done = true));
-    await tick();
-    // The pump took the first chunk; the queue never holds more than capacity + one chunk.
-    expect(g.batches.map((b) => b.length)).toEqual([10]);
-    expect(s.queue.depth).toBeLessThanOrEqual(20);
-    for (let i = 0; i < 10 && !done; i++) {
+    for (let i = 0; i < 20 && !done; i++) {
       g.releaseAll();
       await tick();
-      expect(s.queue.depth).toBeLessThanOrEqual(20);
+      expect(s.queue.depth).toBeLessThanOrEqual(10); // never above capacity
     }
-    g.releaseAll();
-    await offered;
-    await tick();
-    g.releaseAll();
+    expect(done).toBe(true);
     const closing = s.close();
     for (let i = 0; i < 10; i++) {
       g.releaseAll();
@@ -65,8 +62,21 @@ describe('SinkStage', () => {
     }
     await closing;
     expect(g.batches.every((b) => b.length <= 10)).toBe(true);
-    expect(g.batches.flat().map((r) => r.count)).toEqual(burst(35).map((r) => r.count));
+    expect(g.batches.flat().map((r) => r.count)).toEqual(burst(35).map((r) => r.count)); // all, in order, once
     expect(metrics.snapshot().sinks.find((x) => x.name === 'gated')).toMatchObject({ sentResults: 35, errors: 0 });
+  });
+
+  it('an idle sink is handed a burst whole: the queue never holds it, so nothing waits or is shed', async () => {
+    const g = gatedSink();
+    const { s, metrics } = stage(g.sink, 10, 'drop-oldest');
+    expect(s.offer(burst(35))).toBeUndefined();
+    expect(s.queue.depth).toBe(0);
+    await tick();
+    expect(g.batches.map((b) => b.length)).toEqual([35]);
+    g.releaseAll();
+    await s.close();
+    expect(metrics.snapshot().sinks.find((x) => x.name === 'gated')).toMatchObject({ sentResults: 35, errors: 0 });
+    expect(s.queue.droppedEvents).toBe(0);
   });
 
   it('a failed write is counted as errors for that batch only, logged, and later batches are delivered', async () => {

@@ -164,6 +164,38 @@ describe('SimulatedSource: backpressure and stop', () => {
     await done; // run() resolves after stop
   });
 
+  it('a lower rate applies at once, also in the middle of a large backlogged tick', async () => {
+    let fake = 0;
+    let release: () => void = () => {};
+    let emitted = 0;
+    const src = new SimulatedSource({
+      seed: 1,
+      rateEventsPerSec: 100_000_000, // one 10 ms tick owes 1,000,000 events = ~1954 batches
+      now: () => fake,
+      sleep: async (ms) => {
+        fake += ms;
+        await tick();
+      },
+    });
+    const done = src.run({
+      emit: (e) => {
+        emitted += e.length;
+        return new Promise<void>((r) => (release = r)); // a blocked pipeline
+      },
+      reject: () => {},
+    });
+    for (let i = 0; i < 5; i++) await tick();
+    expect(emitted).toBe(512);
+    src.setRate(1000); // the user drags the slider down while the source is blocked
+    release();
+    for (let i = 0; i < 5; i++) await tick();
+    await src.stop();
+    release();
+    await done;
+    // The old tick's remaining ~999,500 events were not generated: at most a tick at the new rate.
+    expect(emitted).toBeLessThanOrEqual(512 + 60);
+  });
+
   it('stop() resolves run() on the real clock, and stop is idempotent', async () => {
     const src = new SimulatedSource({ rateEventsPerSec: 100_000, seed: 3 });
     let n = 0;

@@ -31,7 +31,7 @@ export interface BenchOptions {
 
 /** Usage text. */
 export const USAGE = `npm run bench -- [--quick] [--rounds N] [--events N] [--keys 100,10000] [--day-keys 100]
-  [--memory-events N] [--duckdb-events N] [--whatif-events N] [--skip contenders,process,duckdb,http,memory,whatif,renderer,checkpoint,cluster] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
+  [--memory-events N] [--duckdb-events N] [--whatif-events N] [--skip contenders,process,duckdb,http,live,memory,whatif,renderer,checkpoint,cluster] [--only naive,rxjs,streamscope,streamscope-operator,floor]`;
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseBenchOptions(argv: string[]): BenchOptions {

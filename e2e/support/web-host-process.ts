@@ -29,11 +29,14 @@ export interface StartOptions {
   startTimeoutMs?: number;
   /** Folders the file source may read besides the data dir (`--input-root`). */
   inputRoots?: string[];
+  /** Use this data dir (an app restart) instead of a new temporary one; it is then not deleted on stop. */
+  dataDir?: string;
 }
 
 /** Start a web host; rejects with its output when it exits or prints no URL in time. */
 export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebHostProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'streamscope-e2e-'));
+  const ownDir = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'streamscope-e2e-')));
   const args = ['--import', 'tsx', join(ROOT, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--no-metrics', '--renderer-dir', join(ROOT, 'out/renderer')];
   if (opts.config) {
     const file = join(dataDir, 'config.json');
@@ -41,6 +44,7 @@ export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebH
     args.push('--config', file);
   }
   for (const r of opts.inputRoots ?? []) args.push('--input-root', r);
+  // No inherited token: the host generates one per launch and prints it in the URL.
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STREAMSCOPE_TOKEN: '' } });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -74,7 +78,7 @@ export async function startWebHostProcess(opts: StartOptions = {}): Promise<WebH
         await exited;
         clearTimeout(timer);
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -25,6 +25,7 @@ import { commandToPatch, engineSinks, sinkSettingsOf } from './command-patch';
 import type { AppConfigShape, SinkEntry } from './config-shape';
 import { defaultPipelineInput, outputPath } from './default-config';
 import { FrameBuilder } from './frame-builder';
+import { RecentHistory } from './history/recent-history';
 import { snapshotOutput, type OutputSnapshot } from './output-snapshot';
 import type { PipelineHooks, PipelinePort } from './pipeline-port';
 import { isPortFree } from './port-probe';
@@ -113,6 +114,8 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
   private unhook: Array<() => void> = [];
   private sideOutputsHooked = false;
   private readonly subscribers = new Map<FrameSubscriber, FrameBuilder>();
+  /** What a new subscriber (a reload, a second window) gets at once. */
+  private readonly history = new RecentHistory();
   private timer: ReturnType<typeof setInterval> | null = null;
   /** Commands run one at a time, in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
@@ -173,7 +176,9 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   /** Register a frame subscriber; frames start on the next tick. Returns unsubscribe. */
   subscribe(sub: FrameSubscriber): () => void {
-    this.subscribers.set(sub, new FrameBuilder());
+    const builder = new FrameBuilder();
+    this.history.seed(builder);
+    this.subscribers.set(sub, builder);
     this.ensureTimer();
     return () => {
       this.subscribers.delete(sub);
@@ -398,6 +403,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     this.sideOutputsHooked = false;
     this.unhook = [
       p.onResults((batch) => {
+        this.history.addResults(batch);
         for (const b of this.subscribers.values()) b.addResults(batch);
       }),
       p.onLog((line) => this.forwardLog(line)),
@@ -413,9 +419,11 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
     try {
       this.unhook.push(
         p.onLate((batch) => {
+          this.history.addLate(batch);
           for (const b of this.subscribers.values()) b.addLate(batch);
         }),
         p.onDeadLetter((batch) => {
+          this.history.addDeadLetters(batch);
           for (const b of this.subscribers.values()) b.addDeadLetters(batch);
         }),
       );
@@ -431,6 +439,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
 
   private forwardLog(line: LogLine): void {
     this.opts.log?.(line);
+    this.history.addLog(line);
     for (const b of this.subscribers.values()) b.addLog(line);
   }
 
@@ -463,6 +472,7 @@ export class AppController<C extends AppConfigShape = AppConfigShape> {
       status = { state: this.pipeline.state, config: toUiConfig(this.pipeline.config, this.sinkSettings(this.pipeline.config)), transport: this.opts.transport };
       this.emitLog('error', `metrics snapshot failed: ${errorMessage(err)}`);
     }
+    this.history.addMetrics(metrics);
     const whatIf = { whatIfContext: { history: this.whatIf.history.summary(), current: this.currentSettings(this.pipeline) }, whatIf: this.whatIf.state };
     for (const [sub, builder] of this.subscribers) {
       try {

@@ -52,6 +52,11 @@ export function commandToPatch(cmd: Command, config: AppConfigShape, sinkSetting
       else settings.push({ ...options, type: cmd.sink, enabled: cmd.enabled });
       return { ok: true, patch: { sinks: engineSinks(settings) }, sinkSettings: settings };
     }
+    case 'setTiming': {
+      const { type: _t, ...timing } = cmd;
+      if (Object.keys(timing).length === 0) return { ok: false, error: 'setTiming: give at least one of timeMode, maxOutOfOrdernessMs, allowedLatenessMs, idleTimeoutMs' };
+      return { ok: true, patch: timing };
+    }
     case 'setQueue': {
       if (cmd.policy === undefined && cmd.maxEvents === undefined) {
         return { ok: false, error: 'setQueue: give policy and/or maxEvents' };

@@ -19,10 +19,10 @@ export interface AppConfigShape {
   source: { type: string; [option: string]: unknown };
   window: WindowSpec;
   alertThreshold: number;
-  /** Absent in stub configs: event time, no out-of-orderness, no lateness. */
-  timeMode?: 'event' | 'processing';
-  maxOutOfOrdernessMs?: number;
-  allowedLatenessMs?: number;
+  timeMode: 'event' | 'processing';
+  maxOutOfOrdernessMs: number;
+  allowedLatenessMs: number;
+  idleTimeoutMs: number;
   queues: {
     ingress: { maxEvents: number; policy: QueuePolicy };
     sink: { maxEvents: number; policy: QueuePolicy };

@@ -24,6 +24,7 @@ export class FrameBuilder {
   private seq = 0;
   private lastStatusJson: string | null = null;
   private lastWhatIfVersion = -1;
+  private history: MetricsSnapshot[] | null = null;
 
   constructor(caps: FrameCaps = FRAME_CAPS) {
     this.results = new RingBuffer(caps.results);
@@ -43,6 +44,11 @@ export class FrameBuilder {
   }
   addLog(line: LogLine): void {
     this.logs.pushAll([line]);
+  }
+
+  /** Chart samples from before this subscriber, sent once with its next frame (oldest first). */
+  setHistory(metrics: MetricsSnapshot[]): void {
+    this.history = metrics.length > 0 ? metrics : null;
   }
 
   /** Results waiting for the next frame. */
@@ -69,6 +75,10 @@ export class FrameBuilder {
     if (whatIf?.whatIf !== undefined && whatIf.whatIf.version !== this.lastWhatIfVersion) {
       frame.whatIf = whatIf.whatIf;
       this.lastWhatIfVersion = whatIf.whatIf.version;
+    }
+    if (this.history !== null) {
+      frame.history = this.history;
+      this.history = null;
     }
     const json = JSON.stringify(status);
     if (json !== this.lastStatusJson) {

@@ -6,7 +6,7 @@ import type { SinkName, SourceType, UiConfig, UiSink } from '../../src-shared/co
 import type { AppConfigShape, SinkEntry } from './config-shape';
 
 /** The sinks the UI lists, in display order. */
-export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket'];
+export const UI_SINKS: readonly SinkName[] = ['console', 'file', 'webhook', 'websocket', 'throttled'];
 
 /**
  * Build the renderer-facing config from the engine's config and the app's sink settings (every
@@ -26,6 +26,12 @@ export function toUiConfig(config: AppConfigShape, sinkSettings: readonly SinkEn
     rateEventsPerSec: typeof rate === 'number' ? rate : null,
     window: config.window,
     alertThreshold: config.alertThreshold,
+    timing: {
+      timeMode: config.timeMode,
+      maxOutOfOrdernessMs: config.maxOutOfOrdernessMs,
+      allowedLatenessMs: config.allowedLatenessMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+    },
     sinks,
     queues: {
       ingress: { ...config.queues.ingress },

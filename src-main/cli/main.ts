@@ -1,6 +1,7 @@
 /**
  * The `streamscope` command line. Bad flags or config: one line on stderr, exit code 2.
  */
+import { partitionCommand, PARTITION_USAGE } from './partition-command';
 import { processCommand, PROCESS_USAGE } from './process-command';
 import { runCommand, RUN_USAGE } from './run-command';
 import { CLUSTER_USAGE } from './cluster-command';
@@ -10,6 +11,7 @@ const USAGE = `usage:
   ${PROCESS_USAGE}
   ${RUN_USAGE}
   ${CLUSTER_USAGE}
+  ${PARTITION_USAGE}
 Durations accept ms, s, m, h, d (e.g. 250ms, 5s, 1.5m, 2h, 1d).`;
 
 async function main(argv: string[]): Promise<number> {
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return processCommand(rest);
     case 'run':
       return runCommand(rest);
+    case 'partition':
+      return partitionCommand(rest);
     case undefined:
       process.stderr.write(`streamscope: missing command (process or run)\n${USAGE}\n`);
       return 2;
@@ -32,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     default:
-      throw new UsageError(`unknown command "${command}" (expected process or run; see streamscope --help)`);
+      throw new UsageError(`unknown command "${command}" (expected process, run or partition; see streamscope --help)`);
   }
 }
 

@@ -105,6 +105,12 @@ export async function processCommand(argv: string[]): Promise<number> {
     process.stderr.write(`streamscope: ${failed}\n`);
     return 1;
   }
-  printSummary(pipeline.metrics.snapshot(), process.stderr);
+  const summary = pipeline.metrics.snapshot();
+  printSummary(summary, process.stderr);
+  if (summary.eventsRejected > 0 && summary.eventsReceived === 0) {
+    // Nothing usable in the input: a wrong --format or field mapping, not a successful run.
+    process.stderr.write(`streamscope: every record was rejected (${summary.eventsRejected}); check --format and the field mapping (--key, --time, --value)\n`);
+    return 1;
+  }
   return 0;
 }

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError, parseConfig } from '../engine/config';
 import { Pipeline } from '../engine/pipeline';
 import { deepMerge } from '../engine/stages/config-patch';
+import { LIVE_SIM_SOURCE } from '../engine/sources/source-config';
 import { durationFlag, numberFlag, parseFlags, UsageError } from './args';
 import { CHECKPOINT_FLAGS, CHECKPOINT_USAGE, checkpointOptions, resumedLine } from './checkpoint-flags';
 import { printSummary } from './summary';
@@ -35,7 +36,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Live defaults: simulated sensors with some jitter, watermarks tolerant of it, idle timeout on. */
 const LIVE_DEFAULTS = {
-  source: { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 500 },
+  source: { ...LIVE_SIM_SOURCE },
   maxOutOfOrdernessMs: 1000,
   idleTimeoutMs: 2000,
 };

@@ -21,6 +21,18 @@ export interface SourceOutput {
   bytesIn?(bytes: number): void;
 }
 
+/** The simulated source's settings that apply while it runs: what a user turns to load the engine. */
+export interface SimLoad {
+  /** Events per second in total (> 0). */
+  rateEventsPerSec: number;
+  /** Distinct keys (sensors), >= 1. */
+  sensors: number;
+  /** Largest out-of-order delay of event times, ms (>= 0). */
+  jitterMs: number;
+  /** Fraction (0..1) of records produced malformed. */
+  malformedRate: number;
+}
+
 /** A producer of events: simulated sensors, a replayed file, a broker subscription, … */
 export interface Source {
   /** Stable name used in metrics labels and dead letters (for example "sim", "file", "mqtt"). */
@@ -49,8 +61,8 @@ export interface Source {
    * (never earlier, so a crash redelivers what no checkpoint holds).
    */
   ack?(position: unknown): void | Promise<void>;
-  /** Changes the event rate in place (simulated sensors), instead of a restart of the source. */
-  setRate?(rateEventsPerSec: number): void;
+  /** Changes the simulated load in place (rate, keys, jitter, malformed fraction), instead of a restart of the source. */
+  setLoad?(load: SimLoad): void;
   /**
    * Answers an HTTP request on the engine's metrics server (HTTP ingest); resolves false when the
    * request is not for this source.
@@ -84,4 +96,9 @@ export interface Sink {
   resumeFrom?(point: unknown): Promise<void>;
   /** Resolves once the sink can take results (a server listens); rejects if it cannot start. */
   ready?(): Promise<unknown>;
+  /**
+   * Optional: apply a changed configuration entry (same `type`) in place, keeping the queue and what
+   * is in it. Returns false when the change needs a new sink (the pipeline then replaces it).
+   */
+  retune?(config: unknown): boolean;
 }

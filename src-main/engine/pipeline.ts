@@ -296,7 +296,7 @@ export class Pipeline {
     // Acquire first, then commit: what can fail (building the new source, starting new sinks) is
     // done before anything changes, so a refused change leaves config and running parts as they were.
     const source = this.sources.current;
-    const change = planChange(prev, next, source?.setRate !== undefined);
+    const change = planChange(prev, next, source?.setLoad !== undefined);
     const newSource = change.switchSource ? await this.sources.build(next.source) : undefined;
     try {
       await this.sinks.reconcile(next.sinks, next.queues.sink);
@@ -325,7 +325,7 @@ export class Pipeline {
     this.ingress.setPolicy(next.queues.ingress.policy);
     this.ingress.setCapacity(next.queues.ingress.maxEvents);
     this.sinks.setQueues(next.queues.sink);
-    if (change.rateEventsPerSec !== undefined) source?.setRate?.(change.rateEventsPerSec);
+    if (change.simLoad !== undefined) source?.setLoad?.(change.simLoad);
     if (newSource !== undefined) {
       // A new source is a new event-time stream (a replayed file may lie years behind the old
       // source's watermark): drain what the old one delivered, fire its open windows, restart

@@ -8,7 +8,7 @@ import type { AlertPoint } from '../lib/series';
 import { useChartData, useDashboard } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps, CHART_NO_TAB_STOP } from './chart-theme';
 
 const timeOf = (p: AlertPoint) => p.t;
 
@@ -28,7 +28,7 @@ export const AlertChart = memo(function AlertChart() {
       testId="chart-alerts"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <BarChart data={data} margin={CHART_MARGIN_TWO_AXES}>
+        <BarChart data={data} margin={CHART_MARGIN_TWO_AXES} {...CHART_NO_TAB_STOP}>
           <CartesianGrid yAxisId="events" stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis yAxisId="events" {...valueAxisProps} allowDecimals={false} />

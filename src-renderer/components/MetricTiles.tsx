@@ -5,6 +5,7 @@
 import { memo } from 'react';
 import { formatCompact, formatDurationMs, formatInteger } from '../lib/format';
 import { backpressureLevel, maxBackpressureMsPerSec, queueLevel } from '../lib/series';
+import { hasNoSource } from '../lib/source-state';
 import { useDashboard } from '../store/store-context';
 
 interface TileProps {
@@ -38,7 +39,8 @@ export const MetricTiles = memo(function MetricTiles() {
   const bp = m ? maxBackpressureMsPerSec(m.queues ?? []) : null;
   const ingress = m?.queues?.find((q) => q.name === 'ingress') ?? m?.queues?.[0];
   const depth = ingress?.peakDepthEvents ?? null;
-  const lag = m?.watermarkLagMs ?? null;
+  const noSource = hasNoSource(m);
+  const lag = noSource ? null : (m?.watermarkLagMs ?? null);
   return (
     <section className="tiles" aria-label="Key metrics">
       <Tile testId="metric-received-rate" label="Received" value={received} text={formatCompact(received)} unit="ev/s" />
@@ -80,8 +82,8 @@ export const MetricTiles = memo(function MetricTiles() {
         testId="metric-watermark-lag"
         label="Watermark lag"
         value={lag}
-        text={formatDurationMs(lag)}
-        title="Processing time minus watermark"
+        text={noSource ? 'no source' : formatDurationMs(lag)}
+        title={noSource ? 'No source is delivering: the watermark stands still until a source runs' : 'Processing time minus watermark'}
       />
       <Tile
         testId="metric-queue-depth"

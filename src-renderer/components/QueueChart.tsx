@@ -5,7 +5,7 @@ import type { QueuePoint } from '../lib/series';
 import { shallowEqual, useChartData, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, QUEUE_COLORS, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps, CHART_NO_TAB_STOP } from './chart-theme';
 
 interface QueueSeriesChartProps {
   title: string;
@@ -32,7 +32,7 @@ function QueueSeriesChart({ title, description, testId, pick, suffix = '', domai
   return (
     <ChartCard ref={ref} title={title} description={description} empty={data.length === 0 || names.length === 0} testId={testId}>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={CHART_MARGIN}>
+        <LineChart data={data} margin={CHART_MARGIN} {...CHART_NO_TAB_STOP}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} {...(domain ? { domain } : {})} />

@@ -5,7 +5,7 @@ import type { SensorPoint } from '../lib/series';
 import { shallowEqual, useChartData, useDashboard, type DashboardSelectorState } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps, CHART_NO_TAB_STOP } from './chart-theme';
 
 const SensorPicker = memo(function SensorPicker() {
   const id = useId();
@@ -56,7 +56,7 @@ export const SensorChart = memo(function SensorChart() {
       actions={<SensorPicker />}
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <ComposedChart data={data} margin={CHART_MARGIN}>
+        <ComposedChart data={data} margin={CHART_MARGIN} {...CHART_NO_TAB_STOP}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="windowStart" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} domain={AUTO_DOMAIN} />

@@ -1,6 +1,7 @@
 /**
  * One checkbox per sink ("Console sink", "File sink", "Webhook sink", "WebSocket sink"); the webhook
- * also needs its URL. A toggle sends `setSink` at once; the checkbox shows the intended state until
+ * also needs its URL; the slow demo sink ("throttled") has a speed in results/s, applied live on Enter or
+ * blur (its queue keeps what it holds). A toggle sends `setSink` at once; the checkbox shows the intended state until
  * the host's status confirms (or the reply's error is shown and the host's state comes back).
  */
 import { memo, useEffect, useId, useState } from 'react';
@@ -13,11 +14,13 @@ const LABELS: Record<SinkName, string> = {
   file: 'File sink',
   webhook: 'Webhook sink',
   websocket: 'WebSocket sink',
+  throttled: 'Slow demo sink',
 };
-const ORDER: SinkName[] = ['console', 'file', 'webhook', 'websocket'];
+const ORDER: SinkName[] = ['console', 'file', 'webhook', 'websocket', 'throttled'];
 
 export const SinkControls = memo(function SinkControls() {
   const urlId = useId();
+  const speedId = useId();
   const baseId = useId();
   const sinks = useDashboard((s) => s.status?.config.sinks);
   const run = useDashboard((s) => s.run);
@@ -25,6 +28,12 @@ export const SinkControls = memo(function SinkControls() {
   const [optimistic, setOptimistic] = useState<Partial<Record<SinkName, boolean>>>({});
   const hostWebhookUrl = sinks?.find((s) => s.name === 'webhook')?.options?.url;
   const [url, setUrl] = useState(typeof hostWebhookUrl === 'string' ? hostWebhookUrl : '');
+  const hostSpeed = sinks?.find((s) => s.name === 'throttled')?.options?.resultsPerSec;
+  const [speedText, setSpeedText] = useState(typeof hostSpeed === 'number' ? String(hostSpeed) : '100');
+  const speed = Number(speedText);
+  useEffect(() => {
+    if (typeof hostSpeed === 'number') setSpeedText(String(hostSpeed));
+  }, [hostSpeed]);
 
   useEffect(() => setOptimistic({}), [sinks]);
   useEffect(() => {
@@ -44,6 +53,7 @@ export const SinkControls = memo(function SinkControls() {
       }
       options = { url: url.trim() };
     }
+    if (name === 'throttled' && on) options = { resultsPerSec: speed };
     setOptimistic((o) => ({ ...o, [name]: on }));
     const reply = await run({ type: 'setSink', sink: name, enabled: on, ...(options ? { options } : {}) });
     if (!reply.ok) setOptimistic((o) => ({ ...o, [name]: undefined }));
@@ -58,6 +68,15 @@ export const SinkControls = memo(function SinkControls() {
     else void run({ type: 'setSink', sink: 'webhook', enabled: true, options: { url: url.trim() } });
   };
 
+  const commitSpeed = () => {
+    if (!(Number.isFinite(speed) && speed > 0)) {
+      showError('Slow sink speed: give a number of results per second above 0');
+      return;
+    }
+    if (speed === hostSpeed) return;
+    void run({ type: 'setSink', sink: 'throttled', enabled: enabled('throttled'), options: { resultsPerSec: speed } });
+  };
+
   return (
     <fieldset className="control-group">
       <legend>Sinks</legend>
@@ -67,7 +86,7 @@ export const SinkControls = memo(function SinkControls() {
           <div key={name} className="check-field">
             <input id={id} type="checkbox" checked={enabled(name)} onChange={(e) => void toggle(name, e.target.checked)} />
             <label htmlFor={id}>{LABELS[name]}</label>
-            {name === 'webhook' ? null : <SinkDetail sink={byName.get(name)} />}
+            {name === 'webhook' || name === 'throttled' ? null : <SinkDetail sink={byName.get(name)} />}
           </div>
         );
       })}
@@ -87,13 +106,30 @@ export const SinkControls = memo(function SinkControls() {
           }}
         />
       </div>
+      <div className="field">
+        <label htmlFor={speedId}>Slow sink speed (results/s)</label>
+        <input
+          id={speedId}
+          type="number"
+          min={1}
+          step="any"
+          value={speedText}
+          onChange={(e) => setSpeedText(e.target.value)}
+          onBlur={commitSpeed}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') commitSpeed();
+          }}
+        />
+        <span className="hint">A downstream that takes this many results per second; its queue fills when results come faster.</span>
+      </div>
     </fieldset>
   );
 });
 
-/** A short hint of a sink's main option (file path, WebSocket port) when the host reports one. */
+/** A short hint of a sink's main option (file path, the WebSocket sink's full URL) when the host reports one. */
 function SinkDetail({ sink }: { sink: UiSink | undefined }) {
   const o = sink?.options ?? {};
-  const detail = typeof o.path === 'string' ? o.path : typeof o.port === 'number' ? `port ${o.port}` : typeof o.url === 'string' ? o.url : null;
+  const ws = typeof o.port === 'number' ? `ws://${typeof o.host === 'string' ? o.host : '127.0.0.1'}:${o.port}${typeof o.path === 'string' ? o.path : '/'}` : null;
+  const detail = ws ?? (typeof o.path === 'string' ? o.path : typeof o.url === 'string' ? o.url : null);
   return detail ? <span className="hint mono">{detail}</span> : null;
 }

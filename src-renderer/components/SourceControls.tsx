@@ -37,6 +37,8 @@ export const SourceControls = memo(function SourceControls() {
   };
   const current = useDashboard((s) => s.status?.config.source);
   const run = useDashboard((s) => s.run);
+  const metricsUrl = useDashboard((s) => s.status?.metricsUrl);
+  const ingestPath = useDashboard((s) => s.status?.config.source.path);
   const showError = useDashboard((s) => s.showError);
   const [draft, setDraft] = useState(() => initialSourceDraft(current));
   const { type, settings } = draft;
@@ -131,6 +133,13 @@ export const SourceControls = memo(function SourceControls() {
           {text('natsStream', ids.stream, 'NATS stream')}
           {text('natsSubject', ids.subject, 'NATS subjects', 'streamscope.events.>')}
         </>
+      ) : null}
+      {type === 'http' ? (
+        <p className="hint mono" data-testid="http-ingest-url">
+          {metricsUrl
+            ? `POST events (NDJSON or a JSON array) to ${metricsUrl}${typeof ingestPath === 'string' ? ingestPath : '/ingest'}`
+            : 'POST /ingest on the metrics server (not running: its port may be taken)'}
+        </p>
       ) : null}
       {NEEDS_SETTINGS.has(type) ? (
         <button type="button" className="secondary" onClick={() => apply(type)}>

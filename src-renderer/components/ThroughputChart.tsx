@@ -5,7 +5,7 @@ import type { ThroughputPoint } from '../lib/series';
 import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN, COLORS, LEGEND_STYLE, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps, CHART_NO_TAB_STOP } from './chart-theme';
 
 const timeOf = (p: ThroughputPoint) => p.t;
 
@@ -22,7 +22,7 @@ export const ThroughputChart = memo(function ThroughputChart() {
       testId="chart-throughput"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <LineChart data={data} margin={CHART_MARGIN}>
+        <LineChart data={data} margin={CHART_MARGIN} {...CHART_NO_TAB_STOP}>
           <CartesianGrid stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis {...valueAxisProps} />

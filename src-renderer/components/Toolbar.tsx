@@ -7,6 +7,7 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { focusAfter, lifecycleActions } from '../lib/lifecycle';
 import { silenceSeconds } from '../lib/staleness';
+import { hasNoSource } from '../lib/source-state';
 import { useDashboard } from '../store/store-context';
 
 /** The wall clock, re-read every second (for the connection watchdog). */
@@ -21,6 +22,7 @@ function useNow(): number {
 
 export const Toolbar = memo(function Toolbar() {
   const state = useDashboard((s) => s.status?.state);
+  const noSource = useDashboard((s) => hasNoSource(s.view.metrics));
   const transport = useDashboard((s) => s.status?.transport);
   const metricsUrl = useDashboard((s) => s.status?.metricsUrl);
   const viewPaused = useDashboard((s) => s.viewPaused);
@@ -47,6 +49,7 @@ export const Toolbar = memo(function Toolbar() {
         aria-live="polite"
       >
         {silence !== null ? 'disconnected' : (state ?? 'connecting…')}
+        {silence === null && state === 'running' && noSource ? ' · no source' : ''}
       </span>
       {silence !== null && (
         <span role="alert" className="connection-lost" data-testid="connection-lost">

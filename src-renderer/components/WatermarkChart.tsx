@@ -5,7 +5,7 @@ import type { WatermarkPoint } from '../lib/series';
 import { useChartData } from '../store/store-context';
 import { useInView } from './use-in-view';
 import { ChartCard } from './ChartCard';
-import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, durationTickFormatter, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps } from './chart-theme';
+import { CHART_HEIGHT, CHART_MARGIN_TWO_AXES, COLORS, LEGEND_STYLE, durationTickFormatter, seriesLineProps, timeAxisProps, tooltipProps, useTimeAxis, valueAxisProps, CHART_NO_TAB_STOP } from './chart-theme';
 
 const timeOf = (p: WatermarkPoint) => p.t;
 
@@ -22,7 +22,7 @@ export const WatermarkChart = memo(function WatermarkChart() {
       testId="chart-watermark"
     >
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
-        <ComposedChart data={data} margin={CHART_MARGIN_TWO_AXES}>
+        <ComposedChart data={data} margin={CHART_MARGIN_TWO_AXES} {...CHART_NO_TAB_STOP}>
           <CartesianGrid yAxisId="lag" stroke={COLORS.grid} strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="t" {...timeAxisProps} ticks={axis.ticks} tickFormatter={axis.tickFormatter} />
           <YAxis yAxisId="lag" {...valueAxisProps} tickFormatter={durationTickFormatter} width="auto" />

@@ -90,6 +90,11 @@ export function useTimeAxis<T>(data: readonly T[], key: (item: T) => number, len
 
 /** Margins of the charts (constants: recharts compares these props). */
 export const CHART_MARGIN = { top: 8, right: 12, bottom: 0, left: 0 };
+/**
+ * Props of every chart: no recharts keyboard layer, which makes each chart a tab stop that offers
+ * nothing to a keyboard user (the numbers are in the tiles and tables).
+ */
+export const CHART_NO_TAB_STOP = { accessibilityLayer: false } as const;
 export const CHART_MARGIN_TWO_AXES = { top: 8, right: 4, bottom: 0, left: 0 };
 
 /** Legend wrapper style. */

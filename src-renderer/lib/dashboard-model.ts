@@ -153,20 +153,26 @@ export class DashboardModel {
     if (Number.isFinite(frame.resultsSkipped)) this.resultsSkipped += frame.resultsSkipped;
     if (frame.status) this.noteStatus(frame.status);
 
+    // A first frame after a reload carries the host's recent chart samples: replay them first.
+    if (Array.isArray(frame.history)) for (const m of frame.history) this.addMetricsPoint(m, []);
     const metrics = frame.metrics;
     const results = Array.isArray(frame.results) ? frame.results : [];
-    if (metrics && typeof metrics.at === 'number') {
-      this.metrics = metrics;
-      this.throughput.push(throughputPoint(metrics));
-      if (Array.isArray(metrics.queues)) this.queues.push(queuePoint(metrics));
-      this.watermark.push(watermarkPoint(metrics));
-      this.addAlerts(alertPoint(Math.floor(metrics.at / 1000) * 1000, results));
-    }
+    this.addMetricsPoint(metrics, results);
     this.results.pushAll(results);
     for (const r of results) this.addSensorResult(r);
     if (Array.isArray(frame.late)) this.late.pushAll(frame.late);
     if (Array.isArray(frame.deadLetters)) this.deadLetters.pushAll(frame.deadLetters);
     if (Array.isArray(frame.logs)) this.logs.pushAll(frame.logs);
+  }
+
+  /** One metrics snapshot into the chart series (skipped when malformed). */
+  private addMetricsPoint(metrics: MetricsSnapshot | undefined, results: readonly WindowResult[]): void {
+    if (!metrics || typeof metrics.at !== 'number') return;
+    this.metrics = metrics;
+    this.throughput.push(throughputPoint(metrics));
+    if (Array.isArray(metrics.queues)) this.queues.push(queuePoint(metrics));
+    this.watermark.push(watermarkPoint(metrics));
+    this.addAlerts(alertPoint(Math.floor(metrics.at / 1000) * 1000, results));
   }
 
   /**

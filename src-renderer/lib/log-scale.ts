@@ -1,13 +1,15 @@
+import { MAX_RATE_EVENTS_PER_SEC } from '../../src-shared/contract';
+
 /**
- * The events/s slider: a linear slider position 0..SLIDER_STEPS mapped onto 1..1,000,000 events/s
- * on a log scale, so each decade gets the same travel. Values are integers rounded to 2 significant
+ * The events/s slider: a linear slider position 0..SLIDER_STEPS mapped onto 1..100,000,000 events/s
+ * (far beyond what one engine process sustains, so overload can be asked for) on a log scale, so each decade gets the same travel. Values are integers rounded to 2 significant
  * digits (1, 2, …, 10, 11, …, 990, 1000, 1100, …) so the number shown is a round one; the rounding
  * moves a position by at most 3 steps on the way back (rateToSlider).
  */
 export const MIN_RATE = 1;
-export const MAX_RATE = 1_000_000;
+export const MAX_RATE = MAX_RATE_EVENTS_PER_SEC;
 /** Slider resolution: 100 steps per decade. */
-export const SLIDER_STEPS = 600;
+export const SLIDER_STEPS = Math.round(100 * Math.log10(MAX_RATE));
 
 const DECADES = Math.log10(MAX_RATE / MIN_RATE);
 
@@ -19,14 +21,14 @@ export function roundSignificant(value: number, digits = 2): number {
   return Math.max(1, Math.round(value / magnitude) * magnitude);
 }
 
-/** Slider position (0..SLIDER_STEPS, clamped; NaN → 0) → rate in events/s (1..1,000,000). */
+/** Slider position (0..SLIDER_STEPS, clamped; NaN → 0) → rate in events/s (1..MAX_RATE). */
 export function sliderToRate(position: number): number {
   const p = Number.isFinite(position) ? Math.min(SLIDER_STEPS, Math.max(0, position)) : 0;
   const raw = MIN_RATE * Math.pow(10, (p / SLIDER_STEPS) * DECADES);
   return Math.min(MAX_RATE, Math.max(MIN_RATE, roundSignificant(raw)));
 }
 
-/** Rate in events/s (clamped to 1..1,000,000; NaN → 1) → nearest slider position (integer). */
+/** Rate in events/s (clamped to 1..MAX_RATE; NaN → 1) → nearest slider position (integer). */
 export function rateToSlider(rate: number): number {
   const r = Number.isFinite(rate) ? Math.min(MAX_RATE, Math.max(MIN_RATE, rate)) : MIN_RATE;
   return Math.round((Math.log10(r / MIN_RATE) / DECADES) * SLIDER_STEPS);

@@ -29,6 +29,10 @@ export class StubPipeline implements PipelinePort<AppConfigShape> {
       source: raw.source,
       window: raw.window,
       alertThreshold: raw.alertThreshold,
+      timeMode: (raw.timeMode as AppConfigShape['timeMode']) ?? 'event',
+      maxOutOfOrdernessMs: (raw.maxOutOfOrdernessMs as number) ?? 0,
+      allowedLatenessMs: (raw.allowedLatenessMs as number) ?? 0,
+      idleTimeoutMs: (raw.idleTimeoutMs as number) ?? 0,
       queues: (raw.queues as AppConfigShape['queues']) ?? {
         ingress: { maxEvents: 10_000, policy: 'block' },
         sink: { maxEvents: 10_000, policy: 'block' },

@@ -83,7 +83,7 @@ export class EngineMetrics {
   constructor(opts: EngineMetricsOptions = {}) {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
-    this.rates = new RateWindow(this.startedAt, 5000);
+    this.rates = new RateWindow(this.startedAt, 1000);
     this.registry = new Registry();
     const reg = this.registry;
     if (opts.collectDefault) collectDefaultMetrics({ register: reg });
@@ -300,7 +300,7 @@ export class EngineMetrics {
     else this.deadLetteredBySink.set(key, { component, reason, n });
   }
 
-  /** Totals, per-second rates over the last ~5 s, queues, sources and sinks. */
+  /** Totals, per-second rates over the last ~1 s, queues, sources and sinks. */
   snapshot(): MetricsSnapshot {
     const at = this.now();
     let eventsReceived = 0;

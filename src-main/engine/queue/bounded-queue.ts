@@ -1,16 +1,21 @@
 /**
  * A bounded FIFO of batches between two pipeline stages. It counts events (batch elements), not
- * batches, and applies a backpressure policy when full:
- * - `block`: the batch is accepted, and when the depth reaches the capacity `put` returns a promise
- *   the producer must await; it resolves once the consumer has brought the depth below capacity.
- *   Memory bound: capacity + one batch per concurrent producer.
- * - `drop-newest`: only what fits of an incoming batch is kept; the rest is dropped and counted.
- * - `drop-oldest`: the batch is accepted, then the oldest queued events are evicted (the head batch
- *   may be trimmed) until the depth is back at the capacity.
+ * batches, and the depth (events queued) never exceeds the capacity. A batch handed to `put` is
+ * given whole to a consumer that waits on an empty queue; otherwise it is admitted up to the room
+ * left (split if needed), and only what does not fit meets the policy:
+ * - `block`: the producer keeps the rest; `put` returns a promise the producer must await. The rest
+ *   is admitted as the consumer makes room, and the promise resolves once all of it is queued and
+ *   the depth is below capacity. Memory bound: capacity + what each blocked producer still holds.
+ * - `drop-newest`: the rest is dropped and counted.
+ * - `drop-oldest`: the oldest queued events are evicted (the head batch may be trimmed) to make
+ *   room for the rest; of a rest larger than the queue only the newest `capacity` events stay.
+ * So a drop policy sheds only when the queue is really full, never a batch whole while the consumer
+ * idles, and a batch larger than the queue is never a reason to drop by itself.
  * It also measures, as Flink does, how long the producer was backpressured and how long the
  * consumer reported being busy, in ms per second of processing time.
  */
 import { QUEUE_POLICIES, type QueuePolicy, type QueueSnapshot } from '../../../src-shared/types';
+import { systemClock } from '../time/clock';
 import { LoadMeter, clamp } from './load-meter';
 
 /** Why events were dropped by a queue (a metric label value). */
@@ -23,13 +28,13 @@ export interface BoundedQueueOptions {
   /** Capacity in events (>= 1). */
   maxEvents: number;
   policy: QueuePolicy;
-  /** Processing-time clock, ms since epoch (default `Date.now`); inject for tests. */
+  /** Processing-time clock, ms since epoch (default the system Clock's `now`); pipelines pass their Clock's. */
   now?: () => number;
   /** Called after events were dropped by a drop policy, with the number of events dropped. */
   onDrop?: (n: number, reason: QueueDropReason) => void;
 }
 
-/** Busy / backpressured / idle time, ms per second (each 0..1000), over the last ~5 s. */
+/** Busy / backpressured / idle time, ms per second (each 0..1000), over the last ~2 s. */
 export interface QueueLoad {
   backpressuredMsPerSec: number;
   busyMsPerSec: number;
@@ -67,7 +72,10 @@ export class BoundedQueue<T> implements MeteredQueue {
   private peakLastSecond = 0;
   private closed = false;
 
-  private producers: Array<() => void> = [];
+  /** Blocked producers, FIFO: what each still holds (admitted as room appears) and its wake-up. */
+  private producers: Array<{ rest: T[]; resolve: () => void }> = [];
+  /** Re-entrancy guard: admitting a producer's rest may hand batches to consumers, which take. */
+  private pumping = false;
   private consumers: Array<(batch: T[] | null) => void> = [];
 
   private _dropped = 0;
@@ -76,13 +84,15 @@ export class BoundedQueue<T> implements MeteredQueue {
   private _backpressureEvents = 0;
   /** Processing time (ms) the current backpressure episode began; null when no producer waits. */
   private blockedSince: number | null = null;
+  /** Processing time (ms) the consumer's current long piece of work began; null when none. */
+  private busySince: number | null = null;
   private readonly bp: LoadMeter;
   private readonly busy: LoadMeter;
 
   /** @throws Error when `maxEvents` is not an integer >= 1 or the policy is unknown. */
   constructor(opts: BoundedQueueOptions) {
     this.name = opts.name;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? (() => systemClock.now());
     this.onDrop = opts.onDrop;
     this._capacity = checkCapacity(opts.name, opts.maxEvents);
     this._policy = checkPolicy(opts.name, opts.policy);
@@ -122,9 +132,9 @@ export class BoundedQueue<T> implements MeteredQueue {
   get backpressuredMsTotal(): number {
     return this.bp.total + (this.blockedSince !== null ? Math.max(0, this.now() - this.blockedSince) : 0);
   }
-  /** Total ms the consumer reported busy via {@link addBusyMs}. */
+  /** Total ms the consumer reported busy, including a piece of work in progress. */
   get busyMsTotal(): number {
-    return this.busy.total;
+    return this.busy.total + (this.busySince !== null ? Math.max(0, this.now() - this.busySince) : 0);
   }
   /** True after {@link close}. */
   get isClosed(): boolean {
@@ -142,29 +152,58 @@ export class BoundedQueue<T> implements MeteredQueue {
     const n = batch.length;
     if (n === 0) return;
     this._offered += n;
+    let rest: T[] = batch;
+    if (this.producers.length === 0) rest = this.admit(batch); // FIFO: never overtake a blocked producer
     let dropped = 0;
-    if (this._policy === 'drop-newest') {
-      const fit = this._capacity - this._depth;
-      if (fit <= 0) dropped = n;
-      else if (fit < n) {
-        this.push(batch.slice(0, fit));
-        dropped = n - fit;
-      } else this.push(batch);
-    } else {
-      this.push(batch);
-      if (this._policy === 'drop-oldest') dropped = this.evictOldest();
+    if (rest.length > 0 && this._policy !== 'block') {
+      dropped = this.shed(rest);
+      rest = [];
     }
-    this.deliverToConsumers();
     this.notePeak();
     if (dropped > 0) {
       this._dropped += dropped;
       this.onDrop?.(dropped, 'queue_full');
     }
-    if (this._policy === 'block' && this._depth >= this._capacity) {
+    if (this._policy === 'block' && (rest.length > 0 || this._depth >= this._capacity)) {
       this._backpressureEvents++;
       if (this.blockedSince === null) this.blockedSince = this.now();
-      return new Promise<void>((resolve) => this.producers.push(resolve));
+      return new Promise<void>((resolve) => this.producers.push({ rest, resolve }));
     }
+  }
+
+  /**
+   * Queue what fits of `batch` and return the rest (empty when all of it was taken). A consumer
+   * waiting on an empty queue gets a batch whole; otherwise chunks of the room left are queued.
+   */
+  private admit(batch: T[]): T[] {
+    let rest = batch;
+    while (rest.length > 0) {
+      if (this.consumers.length > 0 && this.head >= this.buf.length) {
+        this._taken += rest.length;
+        this.consumers.shift()!(rest);
+        return [];
+      }
+      const room = this._capacity - this._depth;
+      if (room <= 0) return rest;
+      if (room >= rest.length) {
+        this.push(rest);
+        rest = [];
+      } else {
+        this.push(rest.slice(0, room));
+        rest = rest.slice(room);
+      }
+      this.deliverToConsumers();
+    }
+    return rest;
+  }
+
+  /** Apply a drop policy to what did not fit; returns the number of events dropped. */
+  private shed(rest: T[]): number {
+    if (this._policy === 'drop-newest') return rest.length;
+    // drop-oldest: the newest `capacity` events of queue + rest survive.
+    const keep = rest.length > this._capacity ? rest.slice(rest.length - this._capacity) : rest;
+    this.push(keep);
+    return rest.length - keep.length + this.evictOldest();
   }
 
   /** The next batch, waiting while the queue is empty; `null` once closed and drained. */
@@ -183,18 +222,37 @@ export class BoundedQueue<T> implements MeteredQueue {
   }
 
   /**
-   * Stop accepting batches. Blocked producers are released; consumers still receive the queued
-   * batches, then `null`. Idempotent.
+   * Stop accepting batches. Blocked producers are released and what they still held is queued (the
+   * one time the depth may exceed the capacity: nothing offered is lost); consumers still receive
+   * the queued batches, then `null`. Idempotent.
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const p of this.producers) if (p.rest.length > 0) this.push(p.rest);
+    for (const p of this.producers) p.rest = [];
+    this.deliverToConsumers();
     this.releaseProducers();
     if (this._depth === 0) {
       const waiting = this.consumers;
       this.consumers = [];
       for (const c of waiting) c(null);
     }
+  }
+
+  /**
+   * The consumer starts a piece of work that may be long (a slow sink's write): until
+   * {@link endBusy}, the time counts as busy as it passes, so a stuck consumer reads as busy now.
+   */
+  beginBusy(): void {
+    if (this.busySince === null) this.busySince = this.now();
+  }
+
+  /** The work begun with {@link beginBusy} ended. */
+  endBusy(): void {
+    if (this.busySince === null) return;
+    this.busy.add(this.busySince, this.now());
+    this.busySince = null;
   }
 
   /** The consumer reports `ms` of work that just ended (processing time). */
@@ -204,11 +262,11 @@ export class BoundedQueue<T> implements MeteredQueue {
     this.busy.add(t - ms, t);
   }
 
-  /** Backpressured / busy / idle ms per second over the last ~5 s of processing time. */
+  /** Backpressured / busy / idle ms per second over the last ~2 s of processing time. */
   loadPerSecond(): QueueLoad {
     const t = this.now();
     const backpressuredMsPerSec = this.bp.perSecond(t, this.blockedSince);
-    const busyMsPerSec = this.busy.perSecond(t);
+    const busyMsPerSec = this.busy.perSecond(t, this.busySince);
     return {
       backpressuredMsPerSec,
       busyMsPerSec,
@@ -223,20 +281,31 @@ export class BoundedQueue<T> implements MeteredQueue {
    */
   setPolicy(policy: QueuePolicy): void {
     this._policy = checkPolicy(this.name, policy);
-    if (policy !== 'block') this.releaseProducers();
+    if (policy === 'block') return;
+    let dropped = 0;
+    for (const p of this.producers) {
+      const rest = this.admit(p.rest);
+      if (rest.length > 0) dropped += this.shed(rest);
+      p.rest = [];
+    }
+    if (dropped > 0) {
+      this._dropped += dropped;
+      this.onDrop?.(dropped, 'queue_full');
+    }
+    this.releaseProducers();
   }
 
   /**
-   * Change the capacity (events) at runtime. Raising it releases waiting producers if space appears.
-   * Lowering it never discards queued events: the new bound applies from the next put.
+   * Change the capacity (events) at runtime. Raising it admits what blocked producers hold and
+   * releases them if space appears. Lowering it never discards queued events: the depth stays above
+   * the new bound until the consumer drains it, and puts meet the policy meanwhile.
    * @throws Error when `maxEvents` is not an integer >= 1.
    */
   setCapacity(maxEvents: number): void {
     this._capacity = checkCapacity(this.name, maxEvents);
-    if (this._depth < this._capacity) this.releaseProducers();
+    this.pump();
   }
 
-  /** Current state and load, for metrics and the dashboard. */
   /**
    * Largest number of events left queued by a put in the current or the previous second. A consumer
    * that drains each batch at once keeps the depth at 0 between samples even while the producer
@@ -247,6 +316,7 @@ export class BoundedQueue<T> implements MeteredQueue {
     return Math.max(this.peakThisSecond, this.peakLastSecond);
   }
 
+  /** Current state and load, for metrics and the dashboard. */
   snapshot(): QueueSnapshot {
     const load = this.loadPerSecond();
     return {
@@ -306,7 +376,7 @@ export class BoundedQueue<T> implements MeteredQueue {
     this._depth -= b.length;
     this._taken += b.length;
     this.compact();
-    if (this.producers.length > 0 && this._depth < this._capacity) this.releaseProducers();
+    if (this.producers.length > 0 && this._depth < this._capacity) this.pump();
     if (this.closed && this._depth === 0 && this.consumers.length > 0) {
       const waiting = this.consumers;
       this.consumers = [];
@@ -333,15 +403,42 @@ export class BoundedQueue<T> implements MeteredQueue {
     }
   }
 
-  private releaseProducers(): void {
+  /**
+   * Room appeared: admit blocked producers' rests in FIFO order and wake each one whose rest is all
+   * queued once the depth is below capacity.
+   */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.producers.length > 0) {
+        const p = this.producers[0];
+        if (p.rest.length > 0) p.rest = this.admit(p.rest);
+        if (p.rest.length > 0 || this._depth >= this._capacity) break;
+        this.producers.shift();
+        p.resolve();
+      }
+      if (this.producers.length === 0) this.endBackpressure();
+    } finally {
+      this.pumping = false;
+    }
+    this.notePeak();
+  }
+
+  private endBackpressure(): void {
     if (this.blockedSince !== null) {
       this.bp.add(this.blockedSince, this.now());
       this.blockedSince = null;
     }
+  }
+
+  /** Wake every blocked producer (its rest must already be queued or handled). */
+  private releaseProducers(): void {
+    this.endBackpressure();
     if (this.producers.length === 0) return;
     const waiting = this.producers;
     this.producers = [];
-    for (const p of waiting) p();
+    for (const p of waiting) p.resolve();
   }
 }
 

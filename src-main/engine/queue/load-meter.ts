@@ -6,10 +6,13 @@
 
 /** Bucket width, ms. */
 const BUCKET_MS = 250;
-/** Buckets kept; the window covers (BUCKETS-1)*BUCKET_MS .. BUCKETS*BUCKET_MS of processing time. */
-const BUCKETS = 20;
+/**
+ * Buckets kept; the window covers (BUCKETS-1)*BUCKET_MS .. BUCKETS*BUCKET_MS of processing time
+ * (~2 s: short enough that a recovery reads as ~0 within a few seconds, long enough to be steady).
+ */
+const BUCKETS = 8;
 
-/** Accumulates time intervals and reports them as ms per second over the last ~5 s. */
+/** Accumulates time intervals and reports them as ms per second over the last ~2 s. */
 export class LoadMeter {
   private readonly ms = new Float64Array(BUCKETS);
   private readonly idx = new Float64Array(BUCKETS).fill(-1);

@@ -6,16 +6,18 @@ import { z } from 'zod';
 import type { Sink } from '../component';
 import { ConsoleSink, consoleSinkConfigSchema } from './console-sink';
 import { JsonlFileSink, jsonlFileSinkConfigSchema } from './jsonl-file-sink';
+import { ThrottledSink, throttledSinkConfigSchema } from './throttled-sink';
 import { WebhookSink, webhookSinkConfigSchema } from './webhook-sink';
 import type { SinkMetrics } from './sink-metrics';
 import { WebSocketSink, webSocketSinkConfigSchema } from './websocket-sink';
 
-/** Every sink kind the engine can run: `console`, `file` (JSONL), `webhook`, `websocket`. */
+/** Every sink kind the engine can run: `console`, `file` (JSONL), `webhook`, `websocket`, `throttled` (a slow demo downstream). */
 export const sinkConfigSchema = z.discriminatedUnion('type', [
   consoleSinkConfigSchema,
   jsonlFileSinkConfigSchema,
   webhookSinkConfigSchema,
   webSocketSinkConfigSchema,
+  throttledSinkConfigSchema,
 ]);
 
 /** A validated sink configuration (defaults filled in). */
@@ -47,6 +49,8 @@ export function createSink(config: SinkConfig | SinkConfigInput, deps: SinkDeps 
       return new WebhookSink(withoutType(parsed), deps);
     case 'websocket':
       return new WebSocketSink(withoutType(parsed));
+    case 'throttled':
+      return new ThrottledSink(withoutType(parsed));
   }
 }
 

@@ -111,14 +111,18 @@ export class MqttSource implements Source {
       client.on('connect', () => {
         failedAttempts = 0;
         client.options.reconnectPeriod = o.reconnectPeriodMs;
-        this.metrics?.connectionState(this.name, 'connected');
-        if (everConnected) return; // mqtt.js resubscribes on reconnect
+        // Connected means receiving: on the first connect, only once the subscription is granted.
+        if (everConnected) {
+          this.metrics?.connectionState(this.name, 'connected');
+          return; // mqtt.js resubscribes on reconnect
+        }
         everConnected = true;
         const subs = Object.fromEntries(o.topics.map((t) => [t, { qos: o.qos }]));
         client.subscribeAsync(subs).then(
           (grants) => {
             const refused = grants.filter((g) => g.qos === 128 || (g.qos as number) > 2);
             if (refused.length > 0) fail(`broker ${o.url} refused subscription to ${refused.map((g) => g.topic).join(', ')}`);
+            else this.metrics?.connectionState(this.name, 'connected');
           },
           (err) => fail(`subscribe to ${o.topics.join(', ')} on ${o.url} failed: ${errorMessage(err)}`),
         );

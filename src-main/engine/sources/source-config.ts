@@ -15,13 +15,20 @@ import { systemSourceOptionsSchema } from './system-options';
 export const simSourceSchema = z
   .object({
     type: z.literal('sim'),
-    sensors: z.number().int().min(1).max(100_000).default(10),
-    rateEventsPerSec: z.number().min(1).max(5_000_000).default(1000),
+    sensors: z.number().int().min(1).max(1_000_000).default(10),
+    rateEventsPerSec: z.number().min(1).max(100_000_000).default(1000),
     jitterMs: z.number().min(0).default(0),
     malformedRate: z.number().min(0).max(1).default(0),
     seed: z.number().int().optional(),
   })
   .strict();
+
+/**
+ * The simulated source of a live run, the same in the app and in `streamscope run`: 10 keys at
+ * 1,000 events/s, event times out of order by up to 500 ms (within the 1 s default out-of-orderness,
+ * so nothing is late), no malformed records. Late and malformed input are opt-in demo settings.
+ */
+export const LIVE_SIM_SOURCE = { type: 'sim', sensors: 10, rateEventsPerSec: 1000, jitterMs: 500, malformedRate: 0 } as const;
 
 /** Replay of a JSONL / JSON / CSV file (`-` = stdin), as fast as possible or paced. */
 export const fileSourceSchema = z

@@ -56,10 +56,12 @@ export class SinkSet {
 
   /**
    * Makes the configured sinks exactly `wanted`: sinks not wanted any more are closed (after
-   * delivering what they hold), new ones are built and started. New sinks are acquired before
-   * anything else changes, so a sink that cannot start (port in use, bad path) changes nothing: the
-   * ones acquired so far are closed again and the error is rethrown. One exception: a sink replaced
-   * by one of the same type (new options) is closed first, since both may need the same port or
+   * delivering what they hold), new ones are built and started. A changed entry whose running sink
+   * accepts it live (`retune`, same type) is applied in place instead, keeping the sink's queue and
+   * what it holds. New sinks are acquired before anything else changes, so a sink that cannot start
+   * (port in use, bad path) changes nothing: the ones acquired so far are closed again, retuned sinks
+   * get their old entry back, and the error is rethrown. One exception: a sink replaced by one of the
+   * same type (new options, not retunable) is closed first, since both may need the same port or
    * file; if the replacement then fails, the old one stays closed. Either way {@link configs} lists
    * exactly the sinks running.
    * @throws Error from the sink that could not start.
@@ -67,20 +69,36 @@ export class SinkSet {
   async reconcile(wanted: readonly SinkConfig[], queue: SinkQueueConfig): Promise<void> {
     const wantedKeys = new Set(wanted.map(keyOf));
     const added = wanted.filter((c, i) => !this.configured.some((r) => r.key === keyOf(c)) && wanted.findIndex((d) => keyOf(d) === keyOf(c)) === i);
-    const removed = this.configured.filter((r) => !wantedKeys.has(r.key));
-    const replaced = removed.filter((r) => added.some((c) => c.type === r.config.type));
+    let removed = this.configured.filter((r) => !wantedKeys.has(r.key));
+    // A changed entry the running sink of its type accepts live is retuned in place (queue kept).
+    const retuned: Array<{ r: RunningSink; old: SinkConfig; config: SinkConfig }> = [];
+    const fresh: SinkConfig[] = [];
+    for (const config of added) {
+      const r = removed.find((x) => x.config.type === config.type && !retuned.some((t) => t.r === x) && x.stage.sink.retune !== undefined);
+      if (r?.stage.sink.retune?.(config) === true) retuned.push({ r, old: r.config, config });
+      else fresh.push(config);
+    }
+    removed = removed.filter((r) => !retuned.some((t) => t.r === r));
+    const replaced = removed.filter((r) => fresh.some((c) => c.type === r.config.type));
     for (const r of replaced) await this.remove(r, 'replaced');
     const acquired: RunningSink[] = [];
     try {
-      for (const config of added) acquired.push(await this.acquire(config, queue));
+      for (const config of fresh) acquired.push(await this.acquire(config, queue));
     } catch (e) {
+      for (const { r, old } of retuned) r.stage.sink.retune?.(old);
       await Promise.all(acquired.map((r) => r.stage.close()));
       throw e;
+    }
+    for (const { r, config } of retuned) {
+      r.key = keyOf(config);
+      r.config = config;
+      this.deps.log('info', `sink ${r.stage.sink.name} retuned; its queue kept`);
     }
     for (const r of removed) if (!replaced.includes(r)) await this.remove(r, 'removed');
     this.configured.push(...acquired);
     this.changed();
   }
+
 
   /** Applies new queue settings to every sink queue. */
   setQueues(queue: SinkQueueConfig): void {

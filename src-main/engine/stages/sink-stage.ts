@@ -36,21 +36,12 @@ export class SinkStage {
 
   /**
    * Offers results; returns a promise only when this sink's queue blocks (policy `block`). A burst
-   * larger than the queue (one firing of many keys) is offered in capacity-sized chunks, so `block`
-   * keeps memory within capacity + one chunk.
+   * larger than the queue (one firing of many keys) is admitted up to the room left by the queue;
+   * under `block` the rest waits with the caller, so memory stays within capacity + that burst.
    */
   offer(results: WindowResult[]): Promise<void> | void {
     this.metrics.received(this.sink.name, 'sink', results.length);
-    const chunk = Math.max(1, this.queue.capacity);
-    if (results.length <= chunk) return this.queue.put(results);
-    return this.offerChunks(results, chunk);
-  }
-
-  private async offerChunks(results: WindowResult[], chunk: number): Promise<void> {
-    for (let i = 0; i < results.length; i += chunk) {
-      const p = this.queue.put(results.slice(i, i + chunk));
-      if (p !== undefined) await p;
-    }
+    return this.queue.put(results);
   }
 
   /**
@@ -80,7 +71,7 @@ export class SinkStage {
       const batch = await this.queue.take();
       if (batch === null) return;
       this.writing = true;
-      const t0 = this.clock.monotonicMs();
+      this.queue.beginBusy();
       try {
         await this.sink.write(batch);
         // A sink that delivers later counts each batch's fate itself, against that batch.
@@ -90,7 +81,7 @@ export class SinkStage {
         this.log('error', `sink ${this.sink.name}: ${batch.length} results not delivered: ${(e as Error).message}`);
       }
       this.writing = false;
-      this.queue.addBusyMs(this.clock.monotonicMs() - t0);
+      this.queue.endBusy();
     }
   }
 }
