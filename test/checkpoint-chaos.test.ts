@@ -18,12 +18,12 @@ const BIN = join(import.meta.dirname, '..', 'bin', 'streamscope.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'ss-chaos-'));
 const input = join(dir, 'in.jsonl');
 
-/** 150,000 lines: nearly ordered event times with up to 3 s of disorder, 1 % far behind (late), 0.2 % malformed. */
+/** 400,000 lines (long enough that a fast machine cannot finish between 20 kills): nearly ordered event times with up to 3 s of disorder, 1 % far behind (late), 0.2 % malformed. */
 function writeInput(): void {
   const rng = mulberry32(42);
   const lines: string[] = [];
   let t = 1_700_000_000_000;
-  for (let i = 0; i < 150_000; i++) {
+  for (let i = 0; i < 400_000; i++) {
     t += Math.floor(rng() * 20);
     if (rng() < 0.002) {
       lines.push(`not json ${i}`);
@@ -117,7 +117,7 @@ describe('crash recovery of a file replay', () => {
       let finished = false;
       void r.exit.then(() => (finished = true));
       while (!finished && !early && Math.max(0, ...epochs(ck)) <= before && Date.now() < deadline) await sleep(20);
-      await sleep(Math.floor(rng() * (early ? 600 : 250)));
+      await sleep(Math.floor(rng() * (early ? 300 : 60))); // short: a fast replay must not finish before 20 kills
       if (finished) break;
       r.child.kill('SIGKILL');
       const e = await r.exit;
