@@ -3,47 +3,22 @@
  * letters and log lines each in a bounded ring (newest kept, overflow counted), so a slow or
  * paused subscriber costs a fixed amount of memory.
  */
-import { FRAME_CAPS, type AppStatus, type Frame, type LogLine } from '../../src-shared/contract';
-import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../src-shared/types';
-import { RingBuffer } from '../../src-shared/ring-buffer';
+import { FRAME_CAPS, type AppStatus, type Frame } from '../../src-shared/contract';
+import type { MetricsSnapshot } from '../../src-shared/types';
+import { StreamRings, type StreamCaps } from './stream-rings';
 
 /** Caps per frame (and per pending buffer). */
-export interface FrameCaps {
-  results: number;
-  late: number;
-  deadLetters: number;
-  logs: number;
-}
+export type FrameCaps = StreamCaps;
 
 /** Collects streams for one subscriber and turns them into one `Frame` at a time. */
-export class FrameBuilder {
-  private readonly results: RingBuffer<WindowResult>;
-  private readonly late: RingBuffer<LateEvent>;
-  private readonly deadLetters: RingBuffer<DeadLetter>;
-  private readonly logs: RingBuffer<LogLine>;
+export class FrameBuilder extends StreamRings {
   private seq = 0;
   private lastStatusJson: string | null = null;
   private lastWhatIfVersion = -1;
   private history: MetricsSnapshot[] | null = null;
 
   constructor(caps: FrameCaps = FRAME_CAPS) {
-    this.results = new RingBuffer(caps.results);
-    this.late = new RingBuffer(caps.late);
-    this.deadLetters = new RingBuffer(caps.deadLetters);
-    this.logs = new RingBuffer(caps.logs);
-  }
-
-  addResults(batch: readonly WindowResult[]): void {
-    this.results.pushAll(batch);
-  }
-  addLate(batch: readonly LateEvent[]): void {
-    this.late.pushAll(batch);
-  }
-  addDeadLetters(batch: readonly DeadLetter[]): void {
-    this.deadLetters.pushAll(batch);
-  }
-  addLog(line: LogLine): void {
-    this.logs.pushAll([line]);
+    super(caps);
   }
 
   /** Chart samples from before this subscriber, sent once with its next frame (oldest first). */

@@ -5,19 +5,15 @@
  * is fixed whatever the rate. (Raw events are not kept here; that is the what-if history's job.)
  */
 import { FRAME_CAPS } from '../../../src-shared/contract';
-import type { LogLine } from '../../../src-shared/contract';
-import type { DeadLetter, LateEvent, MetricsSnapshot, WindowResult } from '../../../src-shared/types';
+import type { MetricsSnapshot } from '../../../src-shared/types';
 import type { FrameBuilder } from '../frame-builder';
 import { RingBuffer } from '../../../src-shared/ring-buffer';
+import { StreamRings, type StreamCaps } from '../stream-rings';
 
 /** Bounds of the history. Counts of items; spacing in ms of metrics time. */
-export interface HistoryCaps {
+export interface HistoryCaps extends StreamCaps {
   metricsSamples: number;
   metricsSpacingMs: number;
-  results: number;
-  late: number;
-  deadLetters: number;
-  logs: number;
 }
 
 /** Five minutes of chart samples at two per second, and one frame's worth of each stream. */
@@ -31,20 +27,13 @@ export const HISTORY_CAPS: HistoryCaps = {
 };
 
 /** Bounded recent history of what the dashboard shows; see the module comment. */
-export class RecentHistory {
+export class RecentHistory extends StreamRings {
   private readonly metrics: RingBuffer<MetricsSnapshot>;
-  private readonly results: RingBuffer<WindowResult>;
-  private readonly late: RingBuffer<LateEvent>;
-  private readonly deadLetters: RingBuffer<DeadLetter>;
-  private readonly logs: RingBuffer<LogLine>;
   private lastMetricsAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly caps: HistoryCaps = HISTORY_CAPS) {
+    super(caps);
     this.metrics = new RingBuffer(caps.metricsSamples);
-    this.results = new RingBuffer(caps.results);
-    this.late = new RingBuffer(caps.late);
-    this.deadLetters = new RingBuffer(caps.deadLetters);
-    this.logs = new RingBuffer(caps.logs);
   }
 
   /** Keep `m` when at least `metricsSpacingMs` of metrics time passed since the last one kept. */
@@ -52,18 +41,6 @@ export class RecentHistory {
     if (m.at - this.lastMetricsAt < this.caps.metricsSpacingMs) return;
     this.lastMetricsAt = m.at;
     this.metrics.pushAll([m]);
-  }
-  addResults(batch: readonly WindowResult[]): void {
-    this.results.pushAll(batch);
-  }
-  addLate(batch: readonly LateEvent[]): void {
-    this.late.pushAll(batch);
-  }
-  addDeadLetters(batch: readonly DeadLetter[]): void {
-    this.deadLetters.pushAll(batch);
-  }
-  addLog(line: LogLine): void {
-    this.logs.pushAll([line]);
   }
 
   /** Fill a new subscriber's builder: its first frame carries the chart samples and the streams. */
