@@ -327,3 +327,32 @@ describe('FileSource: checkpoint position and seek', () => {
     await expect(new FileSource({ path: tmp('other.jsonl', '') }).seek(pos)).rejects.toThrow(/checkpoint is of input/);
   });
 });
+
+describe('FileSource: invalid UTF-8 (issue 10, the whole class: every file format)', () => {
+  const bad = Buffer.from([0x62, 0xff, 0xfe]); // "b" then two bytes that are never UTF-8
+  const good = (key: string, t: number) => `{"sensorId":"${key}","timestamp":${t},"value":1}\n`;
+
+  it('jsonl: the record with invalid bytes is dead-lettered as invalid_utf8; the others, a real U+FFFD included, pass', async () => {
+    const content = Buffer.concat([
+      Buffer.from(good('a', 1)),
+      Buffer.from('{"sensorId":"'), bad, Buffer.from('","timestamp":2,"value":1}\n'),
+      Buffer.from(good('c', 3)),
+    ]);
+    const { events, rejects } = await collect({ path: tmp('bad-utf8.jsonl', content) });
+    expect(events.map((e) => e.sensorId)).toEqual(['a', 'c']);
+    expect(rejects.map((r: DeadLetter) => r.reason)).toEqual(['invalid_utf8']);
+    const clean = await collect({ path: tmp('real-fffd.jsonl', good('x\uFFFD', 1)) });
+    expect(clean.events.map((e) => e.sensorId)).toEqual(['x\uFFFD']);
+  });
+
+  it('csv and json documents: the same rule', async () => {
+    const csv = Buffer.concat([Buffer.from('sensorId,timestamp,value\na,1,1\n'), bad, Buffer.from(',2,1\nc,3,1\n')]);
+    const c = await collect({ path: tmp('bad-utf8.csv', csv) });
+    expect(c.events.map((e) => e.sensorId)).toEqual(['a', 'c']);
+    expect(c.rejects.map((r: DeadLetter) => r.reason)).toEqual(['invalid_utf8']);
+    const json = Buffer.concat([Buffer.from('[{"sensorId":"a","timestamp":1,"value":1},{"sensorId":"'), bad, Buffer.from('","timestamp":2,"value":1}]')]);
+    const j = await collect({ path: tmp('bad-utf8.json', json) });
+    expect(j.events.map((e) => e.sensorId)).toEqual(['a']);
+    expect(j.rejects.map((r: DeadLetter) => r.reason)).toEqual(['invalid_utf8']);
+  });
+});

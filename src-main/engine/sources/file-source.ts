@@ -18,6 +18,7 @@ import type { Source, SourceOutput } from '../component';
 import { EdgeDecoder } from '../decode/decode';
 import { getPath, type FieldMapping } from '../decode/field-mapping';
 import { NdjsonByteSplitter } from '../decode/ndjson-byte-splitter';
+import { Utf8Validator } from '../decode/utf8-validator';
 import { CsvParser } from './csv';
 import { realSleep, ReplayPacer, type SleepFn } from './pacing';
 
@@ -106,6 +107,8 @@ export class FileSource implements Source {
   private stream: Readable | null = null;
   private pacer: ReplayPacer | null = null;
   private bytes = 0;
+  /** Sees every byte read: decoding replaces invalid UTF-8 with U+FFFD silently, this says it happened. */
+  private readonly utf8 = new Utf8Validator();
   private records = 0;
   /** Raw bytes of the file read so far, counted from its start (a resumed read starts at its offset). */
   private fileOffset = 0;
@@ -251,6 +254,7 @@ export class FileSource implements Source {
         if (this.fileOffset === raw) c = stripBom(c);
       }
       const n = typeof c === 'string' ? Buffer.byteLength(c) : c.length;
+      if (typeof c !== 'string') this.utf8.push(c);
       this.bytes += n;
       this.countBytes?.(n);
       yield c;
@@ -262,13 +266,14 @@ export class FileSource implements Source {
     const splitter = new NdjsonByteSplitter({
       maxLineBytes: max,
       onLineBytes: (buf, start, end) => {
-        if (!this.decoder.lineBytes(buf, start, end)) return false; // decoded as text, counted in onLine
+        // Once the input held invalid UTF-8, every line goes through the text path, where it is judged.
+        if (this.utf8.invalid || !this.decoder.lineBytes(buf, start, end)) return false; // counted in onLine
         this.lines++;
         return true;
       },
       onLine: (line) => {
         this.lines++;
-        this.decoder.line(line);
+        if (!this.rejectedAsInvalidUtf8(line)) this.decoder.line(line);
       },
       onTooLarge: (preview, bytes) => {
         this.lines++;
@@ -302,6 +307,7 @@ export class FileSource implements Source {
           return;
         }
         if (this.skipped()) return;
+        if (this.rejectedAsInvalidUtf8(raw)) return;
         if (fields.length !== header.length) {
           this.decoder.reject(
             raw,
@@ -332,6 +338,16 @@ export class FileSource implements Source {
     await this.flush(out);
   }
 
+  /**
+   * A record holding U+FFFD in an input that had invalid UTF-8 bytes is not what the file holds (the
+   * decoder replaced them): it is dead-lettered as `invalid_utf8` instead of keyed under a changed name.
+   */
+  private rejectedAsInvalidUtf8(raw: string): boolean {
+    if (!this.utf8.invalid || !raw.includes('\uFFFD')) return false;
+    this.decoder.reject(raw, 'invalid_utf8', 'the record is not valid UTF-8 (invalid bytes shown as U+FFFD)');
+    return true;
+  }
+
   private checkColumns(header: string[], mapping: FieldMapping): void {
     const missing: string[] = [];
     if (!mapping.key.startsWith('=') && !header.includes(mapping.key)) missing.push(`key "${mapping.key}"`);
@@ -359,6 +375,7 @@ export class FileSource implements Source {
     const records = findRecords(doc, this.recordsPath, `"${this.path}"`);
     for (let i = this.skipRecords; i < records.length && !this.abort.signal.aborted; i++) {
       const el = records[i];
+      if (this.utf8.invalid && this.rejectedAsInvalidUtf8(JSON.stringify(el))) continue;
       this.decoder.record(el);
       if (this.decoder.pendingEvents + this.decoder.pendingRejects >= this.batchMax) await this.flush(out);
     }
