@@ -189,4 +189,13 @@ describe('streamscope process', () => {
     expect(code).toBe(2);
     expect(lines(stderr)).toEqual(['streamscope: --input /nonexistent/file.jsonl: no such file']);
   });
+
+  it('--checkpoint-dir with an output that is not a regular file (/dev/null) is one clear line and exit 2, not an fsync error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-ck-devnull-'));
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, '{"sensorId":"a","timestamp":1,"value":1}\n');
+    const { code, stderr } = await cli(['process', '--input', input, '--window', 'tumbling:5s', '--output', '/dev/null', '--checkpoint-dir', join(dir, 'ck')]);
+    expect(code).toBe(2);
+    expect(lines(stderr)).toEqual([expect.stringMatching(/--output to be a regular file \(\/dev\/null is not\)/)]);
+  });
 });

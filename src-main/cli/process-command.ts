@@ -52,6 +52,10 @@ export async function processCommand(argv: string[]): Promise<number> {
   if (checkpoints !== undefined && (output === '-' || f.input === '-')) {
     throw new UsageError('--checkpoint-dir needs --input FILE and --output FILE: standard input cannot be rewound, and results on standard output cannot be taken back after a crash');
   }
+  const outStat = checkpoints === undefined ? undefined : statSync(output, { throwIfNoEntry: false });
+  if (outStat !== undefined && !outStat.isFile()) {
+    throw new UsageError(`--checkpoint-dir needs --output to be a regular file (${output} is not): a checkpoint records its durable length to roll back to after a crash`);
+  }
   let config;
   try {
     config = parseConfig({
