@@ -143,7 +143,7 @@ export async function runCheckpointBench(quick: boolean, log: (msg: string) => v
       rows.push(row(`streamscope, checkpoint every ${intervalMs / 1000} s`, 'checkpoint: tumbling 10s', keyCount, on.eventsPerSec,
         `${on.checkpoints.length} checkpoints; ${(slower * 100).toFixed(1)} % slower; longest event-loop stall ${on.maxLoopStallMs.toFixed(0)} ms (state copy ≤ ${worstCopy.toFixed(0)} ms, encode ≤ ${worstEncode.toFixed(0)} ms)`));
       targets.push({ id: `checkpoint-overhead-${keyCount}`, description: `throughput lost to checkpoints every ${intervalMs / 1000} s, ${keyCount.toLocaleString('en')} keys (%)`, value: slower * 100, target: '≤ 5', met: slower <= 0.05 });
-      targets.push({ id: `checkpoint-stall-${keyCount}`, description: `longest event-loop stall with checkpoints, ${keyCount.toLocaleString('en')} keys (ms)`, value: on.maxLoopStallMs, target: '≤ 50 (state copy)', met: worstCopy <= 50 });
+      targets.push({ id: `checkpoint-stall-${keyCount}`, description: `operator loop blocked copying state at a checkpoint, ${keyCount.toLocaleString('en')} keys (ms; the longest event-loop stall, encoding included, is in the row)`, value: worstCopy, target: '≤ 50', met: worstCopy <= 50 });
     }
     const s = await snapshotOfKeys(1_000_000, dir);
     log(`  snapshot of 1,000,000 keys: copy ${s.copyMs.toFixed(0)} ms, encode ${s.encodeMs.toFixed(0)} ms, store ${s.storeMs.toFixed(0)} ms, ${(s.bytes / 2 ** 20).toFixed(1)} MiB; recovery to first result ${s.recoveryToFirstResultMs.toFixed(0)} ms`);
