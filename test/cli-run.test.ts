@@ -101,6 +101,14 @@ describe('streamscope run', () => {
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await new Promise((r) => child.on('exit', r))).toBe(2);
     expect(stderr).toMatch(/no sink left/);
+
+    // A bad value is named first, even with no sink left (it used to say only "no sink left").
+    const bad = spawn(process.execPath, [BIN, 'run', '--no-console', '--metrics-port', '0', '--rate', '-5'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let badErr = '';
+    bad.stderr.on('data', (d: Buffer) => (badErr += d.toString()));
+    expect(await new Promise((r) => bad.on('exit', r))).toBe(2);
+    expect(badErr).toMatch(/rateEventsPerSec.*-5/);
+    expect(badErr).not.toMatch(/no sink left/);
   });
 
   it('exits non-zero when the source fails', async () => {

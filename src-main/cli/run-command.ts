@@ -146,9 +146,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (f.webhook !== undefined) put({ type: 'webhook', url: f.webhook, deadLetterPath: 'webhook-dead-letter.jsonl' });
   if (f['websocket-port'] !== undefined) put({ type: 'websocket', port: numberFlag('websocket-port', f['websocket-port']) });
   if (f['no-console'] === true) sinks = sinks.filter((x) => x.type !== 'console');
-  if (sinks.length === 0) {
-    throw new UsageError('no sink left: results would go nowhere (add --output FILE, --console, --webhook URL or --websocket-port N)');
-  }
   overrides.sinks = sinks;
 
   let config;
@@ -164,6 +161,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
+  }
+  // After the values are checked, so a bad --rate or --window is named before a missing sink.
+  if (config.sinks.length === 0) {
+    throw new UsageError('no sink left: results would go nowhere (add --output FILE, --console, --webhook URL or --websocket-port N)');
   }
 
   const deadline = new AbortController();
