@@ -5,15 +5,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { WindowStats } from '../../src-shared/types';
 
-interface Row {
-  count: number;
-  sum: number;
-  avg: number;
-  min: number;
-  max: number;
-  alertCount: number;
-}
+type Row = WindowStats;
 
 async function load(path: string): Promise<Map<string, Row>> {
   const rows = new Map<string, Row>();
